@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the distribution packages wirecraft builds and tests with. Idempotent: it only calls
+# apt-get when a package is missing, so `make test` on a ready machine costs one dpkg query.
+set -euo pipefail
+
+PKGS=(
+  build-essential pkg-config
+  libbpf-dev libxdp-dev libelf-dev zlib1g-dev libpcap-dev
+  clang llvm bpftool
+  libcmocka-dev
+  python3-scapy tshark tcpdump
+  iproute2
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]} (run as root, or install them)" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer it up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

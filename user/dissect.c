@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* Dissection of untrusted bytes: every read is checked against the end of the buffer; a
+ * layer whose header does not fit becomes Raw (as in Scapy) with its status marked. */
+#include <errno.h>
+#include <string.h>
+
+#include "wirecraft/pkt.h"
+#include "wirecraft/proto.h"
+
+/* Read the fields of `l` from b[0..avail). Returns the header length, or -1 if a fixed
+ * field does not fit (truncated). */
+static long read_fields(struct wc_layer *l, const uint8_t *b, size_t avail)
+{
+	const struct wc_proto *pr = l->proto;
+	size_t bit = 0;
+
+	for (unsigned i = 0; i < pr->nfields; i++) {
+		const struct wc_field *f = &pr->fields[i];
+
+		if (f->present && !f->present(l))
+			continue;
+		l->boff[i] = (uint16_t)bit;
+		if (f->bits) {
+			if (bit + f->bits > avail * 8)
+				return -1;
+			if (f->kind == WC_K_IPV6)
+				memcpy(l->v[i].a, b + bit / 8, 16);
+			else
+				l->v[i].u = wc_get_bits(b, bit, f->bits);
+			bit += f->bits;
+		} else {
+			size_t left = avail - bit / 8;
+			size_t n = f->dlen ? f->dlen(l, left) : left;
+
+			if (n > left) {
+				l->status = WC_LS_MALFORMED;
+				n = left;
+			}
+			l->v[i].b = b + bit / 8;
+			l->v[i].blen = (uint32_t)n;
+			bit += n * 8;
+		}
+		l->here |= 1u << i;
+		l->set |= 1u << i;
+	}
+	return (long)(bit / 8);
+}
+
+static const struct wc_proto *pick_upper(const struct wc_layer *l, const uint8_t *pay, size_t n)
+{
+	size_t nb;
+	const struct wc_bind *b = wc_binds(&nb);
+
+	for (size_t i = 0; i < nb; i++) {
+		bool ok = b[i].lower == l->proto;
+
+		for (unsigned k = 0; ok && k < 2 && b[i].f[k].field; k++) {
+			int fi = wc_field_index(l->proto, b[i].f[k].field);
+			ok = fi >= 0 && (l->here & (1u << fi)) && l->v[fi].u == b[i].f[k].v;
+		}
+		if (ok)
+			return b[i].upper;
+	}
+	return l->proto->guess ? l->proto->guess(l, pay, n) : NULL;
+}
+
+int wc_dissect(struct wc_pkt *p, const uint8_t *bytes, size_t len, const struct wc_proto *first)
+{
+	/* Trailing bytes cut off by a length field, innermost last, to be appended as Padding. */
+	struct { uint32_t off, end; } pad[WC_MAX_LAYERS];
+	unsigned npad = 0;
+	const struct wc_proto *pr = first ? first : &wc_proto_ether;
+	size_t off = 0, end = len;
+
+	p->buf = (uint8_t *)bytes;
+	p->len = p->cap = len;
+	p->nlayers = 0;
+	if (len > WC_MAX_PKT)
+		return -EMSGSIZE;
+
+	while (pr && off < end && p->nlayers < WC_MAX_LAYERS - npad - 1) {
+		struct wc_layer *l = &p->l[p->nlayers];
+		long h;
+
+		if (pr->dispatch)
+			pr = pr->dispatch(bytes + off, end - off);
+		memset(l, 0, sizeof(*l));
+		l->proto = pr;
+		l->off = (uint32_t)off;
+		h = read_fields(l, bytes + off, end - off);
+		if (h < 0) {
+			/* The header does not fit: Scapy keeps the bytes as Raw. */
+			memset(l, 0, sizeof(*l));
+			l->proto = &wc_proto_raw;
+			l->off = (uint32_t)off;
+			read_fields(l, bytes + off, end - off);
+			l->status = WC_LS_TRUNCATED;
+			l->hlen = (uint32_t)(end - off);
+			p->nlayers++;
+			off = end;
+			break;
+		}
+		l->hlen = (uint32_t)h;
+		size_t avail = end - off - (size_t)h;
+		size_t pl = pr->payload_len ? pr->payload_len(l, avail) : avail;
+		if (pl > avail)
+			pl = avail;
+		l->plen = (uint32_t)pl;
+		if (pl < avail) {
+			pad[npad].off = (uint32_t)(off + (size_t)h + pl);
+			pad[npad].end = (uint32_t)end;
+			npad++;
+			end = off + (size_t)h + pl;
+		}
+		p->nlayers++;
+		off += (size_t)h;
+		if (off >= end)
+			break;
+		pr = pick_upper(l, bytes + off, end - off);
+		if (!pr)
+			pr = &wc_proto_raw;
+		/* Raw and Padding take everything: no empty layer loops. */
+		if (h == 0 && l->proto == pr)
+			break;
+	}
+	while (npad > 0 && p->nlayers < WC_MAX_LAYERS) {
+		struct wc_layer *l = &p->l[p->nlayers++];
+
+		npad--;
+		memset(l, 0, sizeof(*l));
+		l->proto = &wc_proto_padding;
+		l->off = pad[npad].off;
+		read_fields(l, bytes + pad[npad].off, pad[npad].end - pad[npad].off);
+		l->hlen = pad[npad].end - pad[npad].off;
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* Protocols as data: a field table plus a few hooks. Adding a protocol means one file in
+ * user/proto/ and one line in user/proto/registry.c. */
+#ifndef WIRECRAFT_PROTO_H
+#define WIRECRAFT_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WC_MAX_FIELDS 24
+
+struct wc_pkt;
+struct wc_layer;
+
+/* What a field holds, which decides how it is parsed, written, shown and dissected. */
+enum wc_kind {
+	WC_K_UINT,    /* unsigned integer, 1..64 bits, big-endian, may share bytes (bit fields) */
+	WC_K_XINT,    /* same, shown in hex by `show` (Scapy's XShortField ...) */
+	WC_K_ENUM,    /* integer with names (Scapy's EnumField) */
+	WC_K_FLAGS,   /* integer whose bits have names (Scapy's FlagsField) */
+	WC_K_MAC,     /* 48-bit MAC, kept as an integer */
+	WC_K_IPV4,    /* 32-bit address, kept as an integer (host order) */
+	WC_K_IPV6,    /* 128-bit address, kept as 16 bytes */
+	WC_K_BYTES,   /* variable-length bytes (Raw load, IP options as bytes, ...) */
+	WC_K_TCPOPTS, /* TCP options: bytes on the wire, Scapy's (name, value) list in text */
+	WC_K_IPOPTS,  /* IP options: bytes on the wire, named options in text */
+};
+
+/* Field flags. */
+enum {
+	WC_FF_AUTO = 1 << 0,      /* Scapy default None: computed at build time when not set */
+	WC_FF_LEN_TOTAL = 1 << 1, /* auto: bytes of this layer + payload (IP len, UDP len) */
+	WC_FF_LEN_HDR32 = 1 << 2, /* auto: this layer's header length in 32-bit words (ihl, dataofs) */
+	WC_FF_LEN_PAY = 1 << 3,   /* auto: payload bytes after this layer (IPv6 plen) */
+	WC_FF_CSUM = 1 << 4,      /* auto: the layer's checksum, as described by wc_proto.csum */
+	WC_FF_NOFUZZ = 1 << 5,    /* fuzz() leaves it alone (version fields and the like) */
+};
+
+/* A name for a value (enum) or for a bit (flags: v is the bit number). */
+struct wc_name {
+	uint64_t v;
+	const char *name;
+};
+
+struct wc_field {
+	const char *name;
+	uint8_t kind;  /* enum wc_kind */
+	uint8_t bits;  /* width for fixed-size fields; 0 for variable length */
+	uint16_t flags;
+	uint64_t def;                 /* default for integer kinds, MAC and IPv4 */
+	const uint8_t *def_bytes;     /* default for IPv6 (16 bytes) and byte kinds */
+	uint16_t def_len;             /* length of def_bytes for byte kinds */
+	const struct wc_name *names;  /* enum names or flag bit names, ended by {0, NULL} */
+	/* Conditional field (Scapy's ConditionalField): present only when this says so.
+	 * Looks only at fields declared before this one. NULL: always present. */
+	bool (*present)(const struct wc_layer *l);
+	/* Variable-length fields while dissecting: how many bytes this field takes, given the
+	 * fields before it and `avail` bytes left. NULL: everything left in the header. */
+	size_t (*dlen)(const struct wc_layer *l, size_t avail);
+};
+
+/* How a layer's checksum field is computed. */
+enum wc_csum_kind {
+	WC_CS_NONE,
+	WC_CS_HDR,    /* over this layer's header only (IPv4) */
+	WC_CS_ALL,    /* over header and payload (ICMP) */
+	WC_CS_PSEUDO, /* over pseudo-header (from the IP/IPv6 layer below), header and payload */
+};
+
+struct wc_proto {
+	const char *name;  /* Scapy's class name: used in expressions, JSON, summaries */
+	const char *title; /* Scapy's layer name: the `###[ title ]###` of show */
+	const struct wc_field *fields;
+	uint8_t nfields;
+	uint8_t csum;       /* enum wc_csum_kind */
+	uint8_t csum_proto; /* protocol number in the pseudo-header (6, 17, 58) */
+	bool csum_zero_ffff; /* a computed 0 is sent as 0xffff (UDP) */
+	/* Options are padded to this many bytes when built (4 for IP and TCP). */
+	uint8_t opt_align;
+	/* Dissection: how many of the `avail` bytes after the header are payload; the rest is
+	 * Padding (IP total length, UDP length). NULL: all of them. */
+	size_t (*payload_len)(const struct wc_layer *l, size_t avail);
+	/* Dissection: pick the upper layer when the binding table has no answer (ICMP errors
+	 * quote an IP datagram, ND options follow ND messages). NULL: none. */
+	const struct wc_proto *(*guess)(const struct wc_layer *l, const uint8_t *pay, size_t n);
+	/* Dissection: one protocol family dispatched on its own first bytes (ICMPv6 by type,
+	 * ND options by type). NULL: this proto as is. */
+	const struct wc_proto *(*dispatch)(const uint8_t *b, size_t n);
+	/* Build: extra computed fields that tables can't describe. Runs after lengths, before
+	 * the checksum. May be NULL. Returns 0 or -errno. */
+	int (*post_build)(struct wc_pkt *p, unsigned li);
+	/* Summary line part (Scapy's mysummary), or NULL for the name alone. Returns chars
+	 * that would be written, as snprintf. */
+	int (*summary)(const struct wc_pkt *p, unsigned li, char *out, size_t cap);
+};
+
+/* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
+ * dissecting `lower` picks `upper` when all of them match. Up to 2 fields per binding. */
+struct wc_bind {
+	const struct wc_proto *lower, *upper;
+	struct {
+		const char *field;
+		uint64_t v;
+	} f[2];
+};
+
+/* Registry (user/proto/registry.c). */
+const struct wc_proto *wc_proto_find(const char *name);
+const struct wc_proto *const *wc_proto_all(size_t *n);
+const struct wc_bind *wc_binds(size_t *n);
+int wc_field_index(const struct wc_proto *p, const char *name);
+
+/* Well-known protocols other code refers to. */
+extern const struct wc_proto wc_proto_ether, wc_proto_raw, wc_proto_padding;
+
+#endif

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* Building: values top-down (user, else binding from the layer above, else default), then
+ * lengths and checksums bottom-up for the fields the user did not set, as Scapy does. */
+#include <errno.h>
+#include <string.h>
+
+#include "wirecraft/pkt.h"
+#include "wirecraft/proto.h"
+
+/* The binding that stacking `upper` on `lower` applies: the last one registered wins. */
+static const struct wc_bind *build_binding(const struct wc_proto *lower,
+					   const struct wc_proto *upper)
+{
+	size_t n;
+	const struct wc_bind *b = wc_binds(&n), *hit = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i].lower == lower && b[i].upper == upper)
+			hit = &b[i];
+	return hit;
+}
+
+static void apply_binding(struct wc_layer *lo, const struct wc_proto *upper)
+{
+	const struct wc_bind *b = build_binding(lo->proto, upper);
+
+	for (unsigned k = 0; b && k < 2 && b->f[k].field; k++) {
+		int fi = wc_field_index(lo->proto, b->f[k].field);
+
+		if (fi >= 0 && !(lo->set & (1u << fi)))
+			lo->v[fi].u = b->f[k].v;
+	}
+}
+
+static size_t padded(size_t n, unsigned align)
+{
+	return align > 1 ? (n + align - 1) / align * align : n;
+}
+
+/* Which fields are present and where; the header length in bytes. */
+static int layout(struct wc_layer *l)
+{
+	const struct wc_proto *pr = l->proto;
+	size_t bit = 0;
+
+	l->here = 0;
+	for (unsigned i = 0; i < pr->nfields; i++) {
+		const struct wc_field *f = &pr->fields[i];
+
+		if (f->present && !f->present(l))
+			continue;
+		l->here |= 1u << i;
+		l->boff[i] = (uint16_t)bit;
+		if (f->bits)
+			bit += f->bits;
+		else if (f->kind == WC_K_TCPOPTS || f->kind == WC_K_IPOPTS)
+			bit += padded(l->v[i].blen, pr->opt_align) * 8;
+		else
+			bit += (size_t)l->v[i].blen * 8;
+		if (bit > WC_MAX_PKT * 8)
+			return -EMSGSIZE;
+	}
+	if (bit & 7)
+		return -EINVAL; /* a table whose bit fields do not end on a byte */
+	l->hlen = (uint32_t)(bit / 8);
+	return 0;
+}
+
+static void write_fields(struct wc_pkt *p, unsigned li)
+{
+	struct wc_layer *l = &p->l[li];
+	uint8_t *b = p->buf + l->off;
+
+	for (unsigned i = 0; i < l->proto->nfields; i++) {
+		const struct wc_field *f = &l->proto->fields[i];
+
+		if (!(l->here & (1u << i)))
+			continue;
+		if (f->bits) {
+			wc_pkt_put_field(p, li, i, &l->v[i]);
+		} else {
+			size_t n = l->v[i].blen, pn = n;
+
+			if (f->kind == WC_K_TCPOPTS || f->kind == WC_K_IPOPTS)
+				pn = padded(n, l->proto->opt_align);
+			if (n)
+				memcpy(b + l->boff[i] / 8, l->v[i].b, n);
+			memset(b + l->boff[i] / 8 + n, 0, pn - n);
+		}
+	}
+}
+
+static uint64_t field_mask(unsigned bits)
+{
+	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+}
+
+/* Lengths (table flags), the protocol's own hook, then the checksum. */
+static int post_build(struct wc_pkt *p, unsigned li)
+{
+	struct wc_layer *l = &p->l[li];
+	const struct wc_proto *pr = l->proto;
+	int csum_fi = -1;
+
+	for (unsigned i = 0; i < pr->nfields; i++) {
+		const struct wc_field *f = &pr->fields[i];
+		uint64_t v;
+
+		if (!(l->here & (1u << i)) || (l->set & (1u << i)) || !(f->flags & WC_FF_AUTO))
+			continue;
+		if (f->flags & WC_FF_LEN_TOTAL)
+			v = l->hlen + l->plen;
+		else if (f->flags & WC_FF_LEN_HDR32)
+			v = l->hlen / 4;
+		else if (f->flags & WC_FF_LEN_PAY)
+			v = l->plen;
+		else {
+			if (f->flags & WC_FF_CSUM)
+				csum_fi = (int)i;
+			continue;
+		}
+		/* Too long for the field: Scapy writes the truncated value too. */
+		l->v[i].u = v & field_mask(f->bits);
+		wc_pkt_put_field(p, li, i, &l->v[i]);
+	}
+	if (pr->post_build) {
+		int err = pr->post_build(p, li);
+		if (err)
+			return err;
+	}
+	if (csum_fi >= 0 && pr->csum != WC_CS_NONE) {
+		const uint8_t *b = p->buf + l->off;
+		size_t n = pr->csum == WC_CS_HDR ? l->hlen : l->hlen + l->plen;
+		uint32_t sum = 0;
+		uint16_t c;
+
+		/* The checksum field reads as zero while summing. */
+		l->v[csum_fi].u = 0;
+		wc_pkt_put_field(p, li, (unsigned)csum_fi, &l->v[csum_fi]);
+		if (pr->csum == WC_CS_PSEUDO &&
+		    wc_pseudo_sum(p, li, pr->csum_proto, (uint32_t)n, &sum) < 0)
+			sum = 0; /* no IP below: Scapy sums the bytes alone */
+		c = wc_csum_fold(wc_csum_add(sum, b, n));
+		if (c == 0 && pr->csum_zero_ffff)
+			c = 0xffff;
+		l->v[csum_fi].u = c;
+		wc_pkt_put_field(p, li, (unsigned)csum_fi, &l->v[csum_fi]);
+	}
+	return 0;
+}
+
+int wc_build(struct wc_pkt *p)
+{
+	size_t off = 0;
+	int err;
+
+	for (unsigned i = 0; i + 1 < p->nlayers; i++)
+		apply_binding(&p->l[i], p->l[i + 1].proto);
+	for (unsigned i = 0; i < p->nlayers; i++) {
+		err = layout(&p->l[i]);
+		if (err)
+			return err;
+		p->l[i].off = (uint32_t)off;
+		off += p->l[i].hlen;
+		if (off > WC_MAX_PKT)
+			return -EMSGSIZE;
+	}
+	if (off > p->cap)
+		return -ENOSPC;
+	p->len = off;
+	for (unsigned i = 0; i < p->nlayers; i++) {
+		struct wc_layer *l = &p->l[i];
+
+		l->plen = (uint32_t)(off - l->off - l->hlen);
+		write_fields(p, i);
+	}
+	for (unsigned i = p->nlayers; i-- > 0;) {
+		err = post_build(p, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}

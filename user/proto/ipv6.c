@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* IPv6 (Scapy's IPv6) and the same header quoted inside ICMPv6 errors (IPerror6). */
+#include "wirecraft/pkt.h"
+#include "wirecraft/proto.h"
+
+extern const struct wc_name wc_ip_protos[];
+
+enum { F_VERSION, F_TC, F_FL, F_PLEN, F_NH, F_HLIM, F_SRC, F_DST };
+
+/* Bytes past the payload length are Padding; plen 0 (jumbogram) claims everything. */
+static size_t payload_len(const struct wc_layer *l, size_t avail)
+{
+	uint64_t plen = l->v[F_PLEN].u;
+
+	return plen && plen < avail ? (size_t)plen : avail;
+}
+
+static const uint8_t loopback6[16] = {[15] = 1};
+
+static const struct wc_field ipv6_fields[] = {
+	[F_VERSION] = {.name = "version", .kind = WC_K_UINT, .bits = 4, .def = 6,
+		       .flags = WC_FF_NOFUZZ},
+	[F_TC] = {.name = "tc", .kind = WC_K_UINT, .bits = 8},
+	[F_FL] = {.name = "fl", .kind = WC_K_UINT, .bits = 20},
+	[F_PLEN] = {.name = "plen", .kind = WC_K_UINT, .bits = 16,
+		    .flags = WC_FF_AUTO | WC_FF_LEN_PAY},
+	[F_NH] = {.name = "nh", .kind = WC_K_ENUM, .bits = 8, .def = 59, .names = wc_ip_protos},
+	[F_HLIM] = {.name = "hlim", .kind = WC_K_UINT, .bits = 8, .def = 64},
+	[F_SRC] = {.name = "src", .kind = WC_K_IPV6, .bits = 128},
+	/* Scapy's default destination. */
+	[F_DST] = {.name = "dst", .kind = WC_K_IPV6, .bits = 128, .def_bytes = loopback6},
+};
+
+const struct wc_proto wc_proto_ipv6 = {
+	.name = "IPv6",
+	.title = "IPv6",
+	.fields = ipv6_fields,
+	.nfields = sizeof(ipv6_fields) / sizeof(ipv6_fields[0]),
+	.payload_len = payload_len,
+};
+
+const struct wc_proto wc_proto_iperror6 = {
+	.name = "IPerror6",
+	.title = "IPv6 in ICMPv6",
+	.fields = ipv6_fields,
+	.nfields = sizeof(ipv6_fields) / sizeof(ipv6_fields[0]),
+};
