@@ -22,7 +22,7 @@ TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 SAN_OBJS  := $(LIB_SRCS:%.c=$(B)/san/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps test test-unit test-oracle test-net test-fuzz demo bench install clean
+.PHONY: all deps test test-unit test-cli test-oracle test-net test-fuzz demo bench install clean
 
 all: $(B)/wirecraft $(B)/libwirecraft.a $(B)/libwirecraft.so $(B)/wirecraft.pc
 
@@ -62,10 +62,20 @@ test-unit: $(UNIT_BINS)
 test-oracle: $(B)/wirecraft
 	/usr/bin/python3 tests/oracle/run.py
 
+# Shell tests: CLI behaviour, and (as root) live tests in private network namespaces.
+test-cli: all
+	@set -e; for t in $(wildcard tests/cli/test_*.sh); do echo "== $$t"; bash $$t; done
+
+test-net: all
+	@set -e; for t in $(wildcard tests/net/test_*.sh); do echo "== $$t"; bash $$t; done
+
+# Fragments in mk/ append their own steps (mk/fuzz.mk adds test-fuzz).
+TEST_STEPS := test-unit test-cli test-oracle test-net
+
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-unit
-	@$(MAKE) --no-print-directory test-oracle
+	@rc=0; for s in $(TEST_STEPS); do $(MAKE) --no-print-directory $$s || { echo "FAILED: make $$s"; rc=1; }; done; \
+	[ $$rc -eq 0 ] && echo "make test: all steps passed ($(TEST_STEPS))"; exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Host-dependent defaults, as Scapy takes them from the host: the interface's own MAC and
+ * addresses, and the next hop's MAC from the kernel's routes and neighbour table. Reading
+ * only: nothing here sends a packet. */
+#ifndef WIRECRAFT_IFACE_H
+#define WIRECRAFT_IFACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct wc_set;
+
+struct wc_iface {
+	char name[16];
+	int ifindex;
+	uint64_t mac;     /* 48-bit, as the MAC field kind holds it */
+	bool has_ip4, has_ip6;
+	uint32_t ip4;     /* first IPv4 address, host order */
+	uint8_t ip6[16];  /* first global IPv6 address, else link-local */
+};
+
+/* Read an interface's MAC and addresses. -ENODEV if it does not exist. */
+int wc_iface_get(const char *name, struct wc_iface *out);
+
+/* The MAC of the next hop towards `dst` (4 or 16 bytes, per `family`) through `ifc`: the
+ * gateway's when the kernel routes via one, else dst's own, from the neighbour table.
+ * -EHOSTUNREACH when the kernel has no entry for it (nothing is resolved here). */
+int wc_iface_nexthop_mac(const struct wc_iface *ifc, int family, const void *dst,
+			 uint64_t *mac);
+
+/* Fill what the user left unset in a set from the interface: Ether src (its MAC), Ether
+ * dst (next hop's MAC for the set's first destination, when the neighbour is known),
+ * IP/IPv6/ARP sources. Returns 0, or -errno from the lookups (a missing neighbour is not
+ * an error: dst stays broadcast, as without an interface). */
+int wc_set_apply_iface(struct wc_set *s, const struct wc_iface *ifc);
+
+#endif
