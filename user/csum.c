@@ -54,10 +54,18 @@ static uint32_t ip4_upper_len(const struct wc_layer *ip, uint32_t ulen)
 int wc_pseudo_sum(const struct wc_pkt *p, unsigned li, uint8_t proto, uint32_t ulen,
 		  uint32_t *sum)
 {
+	/* A final destination named by a layer in between (IPv6 routing header): Scapy takes
+	 * the nearest one above the IPv6 layer. */
+	uint8_t final_dst[16];
+	bool have_final = false;
+
 	/* The nearest IP or IPv6 layer below (IPv6 extension headers may sit between). */
 	for (unsigned i = li; i-- > 0;) {
 		const struct wc_layer *l = &p->l[i];
 		uint8_t ph[40];
+
+		if (!have_final && l->proto->pseudo_dst)
+			have_final = l->proto->pseudo_dst(l, final_dst);
 
 		if (is_ip4(l->proto)) {
 			int fs = wc_field_index(l->proto, "src"), fd = wc_field_index(l->proto, "dst");
@@ -74,7 +82,7 @@ int wc_pseudo_sum(const struct wc_pkt *p, unsigned li, uint8_t proto, uint32_t u
 			int fs = wc_field_index(l->proto, "src"), fd = wc_field_index(l->proto, "dst");
 
 			memcpy(ph, l->v[fs].a, 16);
-			memcpy(ph + 16, l->v[fd].a, 16);
+			memcpy(ph + 16, have_final ? final_dst : l->v[fd].a, 16);
 			ph[32] = ulen >> 24; ph[33] = ulen >> 16; ph[34] = ulen >> 8; ph[35] = ulen;
 			ph[36] = 0; ph[37] = 0; ph[38] = 0; ph[39] = proto;
 			*sum = wc_csum_add(0, ph, 40);

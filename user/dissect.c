@@ -8,7 +8,7 @@
 #include "wirecraft/proto.h"
 
 /* Read the fields of `l` from b[0..avail). Returns the header length, or -1 if a fixed
- * field does not fit (truncated). */
+ * field is cut short (the layer is then Raw). */
 static long read_fields(struct wc_layer *l, const uint8_t *b, size_t avail)
 {
 	const struct wc_proto *pr = l->proto;
@@ -21,6 +21,12 @@ static long read_fields(struct wc_layer *l, const uint8_t *b, size_t avail)
 			continue;
 		l->boff[i] = (uint16_t)bit;
 		if (f->bits) {
+			/* Bytes that end between two fields leave a partial layer, as in Scapy;
+			 * bytes that end inside a field make the whole layer Raw. */
+			if (bit > 0 && bit == avail * 8) {
+				l->status = WC_LS_TRUNCATED;
+				break;
+			}
 			if (bit + f->bits > avail * 8)
 				return -1;
 			if (f->kind == WC_K_IPV6)
@@ -46,22 +52,50 @@ static long read_fields(struct wc_layer *l, const uint8_t *b, size_t avail)
 	return (long)(bit / 8);
 }
 
-static const struct wc_proto *pick_upper(const struct wc_layer *l, const uint8_t *pay, size_t n)
+static wc_bind_val ip6_val(const uint8_t a[16])
+{
+	wc_bind_val v = 0;
+
+	for (unsigned j = 0; j < 16; j++)
+		v = v << 8 | a[j];
+	return v;
+}
+
+/* The first binding below `lower` whose field values all match the layer's. */
+static const struct wc_proto *match_binding(const struct wc_layer *l,
+					    const struct wc_proto *lower)
 {
 	size_t nb;
 	const struct wc_bind *b = wc_binds(&nb);
 
 	for (size_t i = 0; i < nb; i++) {
-		bool ok = b[i].lower == l->proto;
+		bool ok = b[i].lower == lower;
 
-		for (unsigned k = 0; ok && k < 2 && b[i].f[k].field; k++) {
+		for (unsigned k = 0; ok && k < WC_BIND_FIELDS && b[i].f[k].field; k++) {
 			int fi = wc_field_index(l->proto, b[i].f[k].field);
-			ok = fi >= 0 && (l->here & (1u << fi)) && l->v[fi].u == b[i].f[k].v;
+
+			ok = fi >= 0 && (l->here & (1u << fi)) &&
+			     (l->proto->fields[fi].kind == WC_K_IPV6
+				      ? ip6_val(l->v[fi].a) == b[i].f[k].v
+				      : l->v[fi].u == b[i].f[k].v);
 		}
 		if (ok)
 			return b[i].upper;
 	}
-	return l->proto->guess ? l->proto->guess(l, pay, n) : NULL;
+	return NULL;
+}
+
+static const struct wc_proto *pick_upper(const struct wc_layer *l, const uint8_t *pay, size_t n)
+{
+	const struct wc_proto *pr = l->proto, *up = NULL;
+
+	if (pr->guess_first && pr->guess && (up = pr->guess(l, pay, n)))
+		return up;
+	if ((up = match_binding(l, pr)))
+		return up;
+	if (pr->bind_as && (up = match_binding(l, pr->bind_as)))
+		return up;
+	return pr->guess && !pr->guess_first ? pr->guess(l, pay, n) : NULL;
 }
 
 int wc_dissect(struct wc_pkt *p, const uint8_t *bytes, size_t len, const struct wc_proto *first)

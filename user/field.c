@@ -88,23 +88,33 @@ int wc_pkt_push(struct wc_pkt *p, const struct wc_proto *proto)
 	return 0;
 }
 
+/* Several entries may share a name (Scapy's MultipleTypeField, one present at a time):
+ * setting sets them all, so whichever the layer's other fields select carries the value. */
 int wc_layer_set_u(struct wc_layer *l, const char *field, uint64_t v)
 {
 	int i = wc_field_index(l->proto, field);
 
 	if (i < 0)
 		return -ENOENT;
-	l->v[i].u = v;
-	l->set |= 1u << i;
+	for (unsigned j = (unsigned)i; j < l->proto->nfields; j++) {
+		if (j != (unsigned)i && strcmp(l->proto->fields[j].name, field) != 0)
+			continue;
+		l->v[j].u = v;
+		l->set |= 1u << j;
+	}
 	return 0;
 }
 
+/* Of entries sharing a name, the one present in the built or dissected layer. */
 int wc_layer_get_u(const struct wc_layer *l, const char *field, uint64_t *v)
 {
 	int i = wc_field_index(l->proto, field);
 
 	if (i < 0)
 		return -ENOENT;
+	for (unsigned j = (unsigned)i + 1; !(l->here & (1u << i)) && j < l->proto->nfields; j++)
+		if ((l->here & (1u << j)) && strcmp(l->proto->fields[j].name, field) == 0)
+			i = (int)j;
 	*v = l->v[i].u;
 	return 0;
 }

@@ -7,34 +7,87 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
-/* The binding that stacking `upper` on `lower` applies: the last one registered wins. */
+/* The binding that stacking `upper` on `lower` applies: the last one registered wins; the
+ * lower proto's own bindings before those of its alias (bind_as). */
 static const struct wc_bind *build_binding(const struct wc_proto *lower,
 					   const struct wc_proto *upper)
 {
 	size_t n;
-	const struct wc_bind *b = wc_binds(&n), *hit = NULL;
+	const struct wc_bind *b = wc_binds(&n), *hit = NULL, *alias = NULL;
 
-	for (size_t i = 0; i < n; i++)
-		if (b[i].lower == lower && b[i].upper == upper)
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].upper != upper)
+			continue;
+		if (b[i].lower == lower)
 			hit = &b[i];
-	return hit;
+		else if (lower->bind_as && b[i].lower == lower->bind_as)
+			alias = &b[i];
+	}
+	return hit ? hit : alias;
 }
 
 static void apply_binding(struct wc_layer *lo, const struct wc_proto *upper)
 {
 	const struct wc_bind *b = build_binding(lo->proto, upper);
 
-	for (unsigned k = 0; b && k < 2 && b->f[k].field; k++) {
+	for (unsigned k = 0; b && k < WC_BIND_FIELDS && b->f[k].field; k++) {
 		int fi = wc_field_index(lo->proto, b->f[k].field);
 
-		if (fi >= 0 && !(lo->set & (1u << fi)))
-			lo->v[fi].u = b->f[k].v;
+		if (fi < 0 || (lo->set & (1u << fi)))
+			continue;
+		if (lo->proto->fields[fi].kind == WC_K_IPV6)
+			for (unsigned j = 0; j < 16; j++)
+				lo->v[fi].a[j] = (uint8_t)(b->f[k].v >> (120 - 8 * j));
+		else
+			lo->v[fi].u = (uint64_t)b->f[k].v;
 	}
 }
 
 static size_t padded(size_t n, unsigned align)
 {
 	return align > 1 ? (n + align - 1) / align * align : n;
+}
+
+/* Bytes a variable-length field takes on the wire, starting at byte `off` of its header. */
+static size_t var_size(const struct wc_layer *l, unsigned i, size_t off)
+{
+	const struct wc_field *f = &l->proto->fields[i];
+
+	if (f->blen)
+		return f->blen(l, off);
+	if (f->kind == WC_K_TCPOPTS || f->kind == WC_K_IPOPTS)
+		return padded(l->v[i].blen, l->proto->opt_align);
+	return l->v[i].blen;
+}
+
+/* Scapy's MultipleTypeField is several table entries sharing a name, with exclusive
+ * `present` hooks (ICMP unused, ARP hwsrc/psrc). Setters that look a name up find the first
+ * entry; a value set on an absent entry moves to the present one of the same name. */
+static bool move_alternatives(struct wc_layer *l)
+{
+	const struct wc_field *fs = l->proto->fields;
+	bool moved = false;
+
+	for (unsigned i = 0; i < l->proto->nfields; i++) {
+		if (!(l->set & ~l->here & (1u << i)))
+			continue;
+		for (unsigned j = 0; j < l->proto->nfields; j++) {
+			if (j == i || !(l->here & ~l->set & (1u << j)) ||
+			    strcmp(fs[i].name, fs[j].name) != 0)
+				continue;
+			/* Bytes only from a byte entry: a number given to a name whose present
+			 * entry holds bytes keeps that entry's own bytes. */
+			l->v[j].u = l->v[i].u;
+			memcpy(l->v[j].a, l->v[i].a, sizeof(l->v[j].a));
+			if (!fs[i].bits) {
+				l->v[j].b = l->v[i].b;
+				l->v[j].blen = l->v[i].blen;
+			}
+			l->set |= 1u << j;
+			moved = true;
+		}
+	}
+	return moved;
 }
 
 /* Which fields are present and where; the header length in bytes. */
@@ -53,13 +106,16 @@ static int layout(struct wc_layer *l)
 		l->boff[i] = (uint16_t)bit;
 		if (f->bits)
 			bit += f->bits;
-		else if (f->kind == WC_K_TCPOPTS || f->kind == WC_K_IPOPTS)
-			bit += padded(l->v[i].blen, pr->opt_align) * 8;
 		else
-			bit += (size_t)l->v[i].blen * 8;
+			bit += var_size(l, i, bit / 8) * 8;
 		if (bit > WC_MAX_PKT * 8)
 			return -EMSGSIZE;
 	}
+	/* Set but absent: rare, so the name comparisons cost nothing in the common case. A
+	 * moved value may change a variable-length entry's size: lay out again (once: the
+	 * entry it moved to is now set). */
+	if ((l->set & ~l->here) && move_alternatives(l))
+		return layout(l);
 	if (bit & 7)
 		return -EINVAL; /* a table whose bit fields do not end on a byte */
 	l->hlen = (uint32_t)(bit / 8);
@@ -79,10 +135,9 @@ static void write_fields(struct wc_pkt *p, unsigned li)
 		if (f->bits) {
 			wc_pkt_put_field(p, li, i, &l->v[i]);
 		} else {
-			size_t n = l->v[i].blen, pn = n;
+			size_t pn = var_size(l, i, l->boff[i] / 8);
+			size_t n = l->v[i].blen < pn ? l->v[i].blen : pn;
 
-			if (f->kind == WC_K_TCPOPTS || f->kind == WC_K_IPOPTS)
-				pn = padded(n, l->proto->opt_align);
 			if (n)
 				memcpy(b + l->boff[i] / 8, l->v[i].b, n);
 			memset(b + l->boff[i] / 8 + n, 0, pn - n);

@@ -69,6 +69,7 @@ struct wc_iter {
 	bool started, done;
 	unsigned ndigits;
 	struct digit d[WC_MAX_LAYERS * 4];
+	uint8_t dig_of[WC_MAX_LAYERS][WC_MAX_FIELDS]; /* (layer, field) -> its digit */
 };
 
 int wc_iter_new(const struct wc_set *s, struct wc_iter **out)
@@ -82,14 +83,17 @@ int wc_iter_new(const struct wc_set *s, struct wc_iter **out)
 	it->rng = s->seed;
 	if (!it->rng && getrandom(&it->rng, sizeof(it->rng), 0) != sizeof(it->rng))
 		it->rng = 0x5eed;
+	/* Most significant first: outer layers before their payload and, within a layer, the
+	 * last-declared field first (Scapy pops its list of varying fields from the end). */
 	for (unsigned i = 0; i < s->n; i++)
-		for (unsigned f = 0; f < WC_MAX_FIELDS; f++) {
+		for (unsigned f = WC_MAX_FIELDS; f-- > 0;) {
 			if (s->l[i].f[f].kind != WC_SP_SET)
 				continue;
 			if (it->ndigits == cap) {
 				free(it);
 				return -E2BIG;
 			}
+			it->dig_of[i][f] = (uint8_t)it->ndigits;
 			it->d[it->ndigits++] = (struct digit){.layer = i, .field = f};
 		}
 	*out = it;
@@ -101,7 +105,7 @@ void wc_iter_free(struct wc_iter *it)
 	free(it);
 }
 
-/* Advance the odometer: the last digit (payload-most, latest field) turns fastest. */
+/* Advance the odometer: the last digit (payload-most layer, earliest field) turns fastest. */
 static bool advance(struct wc_iter *it)
 {
 	for (unsigned k = it->ndigits; k-- > 0;) {
@@ -164,7 +168,6 @@ static void fuzz_value(const struct wc_field *f, uint64_t *rng, struct wc_val *v
 static int materialise(struct wc_iter *it, struct wc_pkt *p)
 {
 	const struct wc_set *s = it->s;
-	unsigned k = 0;
 
 	p->nlayers = 0;
 	for (unsigned i = 0; i < s->n; i++) {
@@ -184,7 +187,7 @@ static int materialise(struct wc_iter *it, struct wc_pkt *p)
 				l->v[f] = sp->val;
 				break;
 			case WC_SP_SET: {
-				const struct digit *d = &it->d[k++];
+				const struct digit *d = &it->d[it->dig_of[i][f]];
 				const struct wc_seg *sg = &sp->segs[d->seg];
 
 				if (fd->kind == WC_K_IPV6) {

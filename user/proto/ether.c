@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Ethernet II (Scapy's Ether). */
+#include "wirecraft/format.h"
 #include "wirecraft/proto.h"
 
 const struct wc_name wc_ether_types[] = {
@@ -8,6 +9,15 @@ const struct wc_name wc_ether_types[] = {
 	{0x88cc, "LLDP"}, {0x888e, "EAPOL"}, {0, NULL},
 };
 
+extern const struct wc_proto wc_proto_dot3;
+
+/* Scapy's Ether.dispatch_hook: a type/length field of 1500 or less is an 802.3 length, and
+ * the frame is Dot3 (user/proto/llc.c). Fewer than 14 bytes: Ether. */
+static const struct wc_proto *ether_dispatch(const uint8_t *b, size_t n)
+{
+	return n >= 14 && (b[12] << 8 | b[13]) <= 1500 ? &wc_proto_dot3 : &wc_proto_ether;
+}
+
 static const struct wc_field ether_fields[] = {
 	/* Scapy resolves dst from the route; without an interface it is broadcast. */
 	{.name = "dst", .kind = WC_K_MAC, .bits = 48, .def = 0xffffffffffffULL},
@@ -15,9 +25,26 @@ static const struct wc_field ether_fields[] = {
 	{.name = "type", .kind = WC_K_ENUM, .bits = 16, .def = 0x9000, .names = wc_ether_types},
 };
 
+/* Scapy's mysummary: "02:00:00:00:00:01 > 02:00:00:00:00:02 (IPv4)". */
+static int ether_summary(const struct wc_pkt *p, unsigned li, char *out, size_t cap)
+{
+	struct wc_sb sb;
+
+	wc_sb_init(&sb, out, cap);
+	wc_sb_field(&sb, &p->l[li], "src");
+	wc_sb_puts(&sb, " > ");
+	wc_sb_field(&sb, &p->l[li], "dst");
+	wc_sb_puts(&sb, " (");
+	wc_sb_field(&sb, &p->l[li], "type");
+	wc_sb_putc(&sb, ')');
+	return wc_sb_result(&sb);
+}
+
 const struct wc_proto wc_proto_ether = {
 	.name = "Ether",
 	.title = "Ethernet",
 	.fields = ether_fields,
 	.nfields = sizeof(ether_fields) / sizeof(ether_fields[0]),
+	.dispatch = ether_dispatch,
+	.summary = ether_summary,
 };

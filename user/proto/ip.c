@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* IPv4 (Scapy's IP) and the same header quoted inside ICMP errors (IPerror). */
+#include "wirecraft/format.h"
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
@@ -56,6 +57,24 @@ static const struct wc_field ip_fields[] = {
 	[F_OPTIONS] = {.name = "options", .kind = WC_K_IPOPTS, .dlen = options_len},
 };
 
+/* Scapy's mysummary: "198.18.0.1 > 198.18.0.2 tcp", " frag:N" when fragmented. IPerror
+ * has none (Scapy's IPerror.mysummary is Packet's, empty). */
+static int ip_summary(const struct wc_pkt *p, unsigned li, char *out, size_t cap)
+{
+	const struct wc_layer *l = &p->l[li];
+	struct wc_sb sb;
+
+	wc_sb_init(&sb, out, cap);
+	wc_sb_value(&sb, l, F_SRC, true);
+	wc_sb_puts(&sb, " > ");
+	wc_sb_value(&sb, l, F_DST, true);
+	wc_sb_putc(&sb, ' ');
+	wc_sb_value(&sb, l, F_PROTO, true);
+	if (l->v[F_FRAG].u)
+		wc_sb_printf(&sb, " frag:%u", (unsigned)l->v[F_FRAG].u);
+	return wc_sb_result(&sb);
+}
+
 const struct wc_proto wc_proto_ip = {
 	.name = "IP",
 	.title = "IP",
@@ -64,9 +83,13 @@ const struct wc_proto wc_proto_ip = {
 	.csum = WC_CS_HDR,
 	.opt_align = 4,
 	.payload_len = payload_len,
+	.summary = ip_summary,
 };
 
-/* Inside an ICMP error the datagram is usually cut short: no Padding from its length. */
+/* Scapy's IPerror is a subclass of IP: it builds the same way (len, chksum), cuts Padding
+ * by its len the same way (a datagram cut short has none; ICMP extensions after a full
+ * one are Padding), and takes IP's bindings after its own (aliastypes [IPerror, IP]:
+ * IPerror()/UDP() sets proto 17). */
 const struct wc_proto wc_proto_iperror = {
 	.name = "IPerror",
 	.title = "IP in ICMP",
@@ -74,4 +97,6 @@ const struct wc_proto wc_proto_iperror = {
 	.nfields = sizeof(ip_fields) / sizeof(ip_fields[0]),
 	.csum = WC_CS_HDR,
 	.opt_align = 4,
+	.payload_len = payload_len,
+	.bind_as = &wc_proto_ip,
 };

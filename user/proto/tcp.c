@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* TCP (Scapy's TCP) and the same header quoted inside ICMP errors (TCPerror). */
+#include "wirecraft/format.h"
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
@@ -37,6 +38,20 @@ static const struct wc_field tcp_fields[] = {
 	[F_OPTIONS] = {.name = "options", .kind = WC_K_TCPOPTS, .dlen = options_len},
 };
 
+/* Scapy's mysummary: "TCP 198.18.0.1:ftp_data > 198.18.0.2:http S" (addresses only right
+ * over IP or IPv6). TCPerror has none. */
+static int tcp_summary(const struct wc_pkt *p, unsigned li, char *out, size_t cap)
+{
+	struct wc_sb sb;
+
+	wc_sb_init(&sb, out, cap);
+	wc_sb_puts(&sb, "TCP ");
+	wc_sb_ports(&sb, p, li);
+	wc_sb_putc(&sb, ' ');
+	wc_sb_value(&sb, &p->l[li], F_FLAGS, true);
+	return wc_sb_result(&sb);
+}
+
 const struct wc_proto wc_proto_tcp = {
 	.name = "TCP",
 	.title = "TCP",
@@ -45,6 +60,7 @@ const struct wc_proto wc_proto_tcp = {
 	.csum = WC_CS_PSEUDO,
 	.csum_proto = 6,
 	.opt_align = 4,
+	.summary = tcp_summary,
 };
 
 const struct wc_proto wc_proto_tcperror = {

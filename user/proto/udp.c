@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* UDP (Scapy's UDP) and the same header quoted inside ICMP errors (UDPerror). */
+#include "wirecraft/format.h"
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
@@ -12,8 +13,10 @@ static size_t payload_len(const struct wc_layer *l, size_t avail)
 {
 	uint64_t len = l->v[F_LEN].u;
 
+	/* Scapy slices s[:len-8]: a length under 8 counts from the end (Python's negative
+	 * index), so the last 8-len bytes become Padding. */
 	if (len < 8)
-		return avail;
+		return 8 - len < avail ? avail - (size_t)(8 - len) : 0;
 	return len - 8 < avail ? (size_t)(len - 8) : avail;
 }
 
@@ -25,6 +28,18 @@ static const struct wc_field udp_fields[] = {
 		      .flags = WC_FF_AUTO | WC_FF_CSUM},
 };
 
+/* Scapy's mysummary: "UDP 198.18.0.1:domain > 198.18.0.2:domain" (addresses only right
+ * over IP or IPv6). UDPerror has none. */
+static int udp_summary(const struct wc_pkt *p, unsigned li, char *out, size_t cap)
+{
+	struct wc_sb sb;
+
+	wc_sb_init(&sb, out, cap);
+	wc_sb_puts(&sb, "UDP ");
+	wc_sb_ports(&sb, p, li);
+	return wc_sb_result(&sb);
+}
+
 const struct wc_proto wc_proto_udp = {
 	.name = "UDP",
 	.title = "UDP",
@@ -34,8 +49,10 @@ const struct wc_proto wc_proto_udp = {
 	.csum_proto = 17,
 	.csum_zero_ffff = true,
 	.payload_len = payload_len,
+	.summary = udp_summary,
 };
 
+/* A subclass of UDP in Scapy: Padding cut by its len as UDP's. */
 const struct wc_proto wc_proto_udperror = {
 	.name = "UDPerror",
 	.title = "UDP in ICMP",
@@ -44,4 +61,5 @@ const struct wc_proto wc_proto_udperror = {
 	.csum = WC_CS_PSEUDO,
 	.csum_proto = 17,
 	.csum_zero_ffff = true,
+	.payload_len = payload_len,
 };

@@ -58,6 +58,16 @@ struct wc_field {
 	/* Variable-length fields while dissecting: how many bytes this field takes, given the
 	 * fields before it and `avail` bytes left. NULL: everything left in the header. */
 	size_t (*dlen)(const struct wc_layer *l, size_t avail);
+	/* Variable-length fields while building: how many bytes this field takes, given its
+	 * value (l->v) and its byte offset in the header, for Scapy fields whose encoding pads
+	 * or cuts the value (IPv6 extension header options padded to 8 bytes, ND redirected
+	 * header cut to 8-byte units). The value is written, cut to that size or zero-filled
+	 * up to it. NULL: the value's length (padded to opt_align for the option kinds). */
+	size_t (*blen)(const struct wc_layer *l, size_t off);
+	/* Scapy's MultiEnumField: the names of this field's values depend on fields before it
+	 * (ICMP code names by type). `names` stays the union, used to read a name; this gives
+	 * the ones to show for a value. NULL: `names`. */
+	const struct wc_name *(*names_for)(const struct wc_layer *l);
 };
 
 /* How a layer's checksum field is computed. */
@@ -93,16 +103,34 @@ struct wc_proto {
 	/* Summary line part (Scapy's mysummary), or NULL for the name alone. Returns chars
 	 * that would be written, as snprintf. */
 	int (*summary)(const struct wc_pkt *p, unsigned li, char *out, size_t cap);
+	/* Bindings whose lower layer is `bind_as` apply to this proto too, after its own
+	 * (Scapy's aliastypes: IPv6 extension headers take IPv6's next-header bindings;
+	 * fields the proto lacks are skipped). NULL: none. */
+	const struct wc_proto *bind_as;
+	/* Dissection: ask `guess` before the bindings, and use its answer when not NULL
+	 * (Scapy classes that override guess_payload_class: a non-first IPv6 fragment is
+	 * Raw whatever its next header says). */
+	bool guess_first;
+	/* Checksums over a pseudo-header below this layer: the final destination to use
+	 * instead of the IP layer's (IPv6 routing header: its last address). Writes 16 bytes
+	 * and returns true, or returns false to leave the destination alone. NULL: false. */
+	bool (*pseudo_dst)(const struct wc_layer *l, uint8_t dst[16]);
 };
 
 /* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
- * dissecting `lower` picks `upper` when all of them match. Up to 2 fields per binding. */
+ * dissecting `lower` picks `upper` when all of them match. Up to 3 fields per binding (ND
+ * messages set IPv6 nh, hlim and dst, as Scapy's overload_fields do). */
+#define WC_BIND_FIELDS 3
+/* A binding's field value: an integer, or for IPv6 address fields the address as one
+ * 128-bit big-endian number (WC_IP6), so that `{"nh", 58}` stays a complete initializer. */
+__extension__ typedef unsigned __int128 wc_bind_val;
+#define WC_IP6(hi64, lo64) ((wc_bind_val)(hi64) << 64 | (wc_bind_val)(lo64))
 struct wc_bind {
 	const struct wc_proto *lower, *upper;
 	struct {
 		const char *field;
-		uint64_t v;
-	} f[2];
+		wc_bind_val v;
+	} f[WC_BIND_FIELDS];
 };
 
 /* Registry (user/proto/registry.c). */
