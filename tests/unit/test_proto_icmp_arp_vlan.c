@@ -607,7 +607,8 @@ static void test_truncated_and_mutated(void **state)
 	}
 }
 
-/* A header cut short is Raw, marked truncated (Scapy keeps it as Raw too). */
+/* A header cut inside a field is Raw, marked truncated; cut between two fields it stays
+ * the layer with the fields that arrived (both as in Scapy), also marked truncated. */
 static void test_truncated_status(void **state)
 {
 	static uint8_t bytes[256];
@@ -615,12 +616,18 @@ static void test_truncated_status(void **state)
 	size_t n;
 	(void)state;
 
-	/* IP/ICMP(type=13) cut inside the timestamps */
+	/* IP/ICMP(type=13) cut inside ts_tx */
 	n = from_hex(cases[8].hex, bytes);
-	assert_int_equal(wc_dissect(&d, bytes, n - 4, wc_proto_find("IP")), 0);
+	assert_int_equal(wc_dissect(&d, bytes, n - 3, wc_proto_find("IP")), 0);
 	assert_int_equal(d.nlayers, 2);
 	assert_string_equal(d.l[1].proto->name, "Raw");
 	assert_int_equal(d.l[1].status, WC_LS_TRUNCATED);
+	/* ... and cut before ts_tx: ICMP without it */
+	assert_int_equal(wc_dissect(&d, bytes, n - 4, wc_proto_find("IP")), 0);
+	assert_int_equal(d.nlayers, 2);
+	assert_string_equal(d.l[1].proto->name, "ICMP");
+	assert_int_equal(d.l[1].status, WC_LS_TRUNCATED);
+	assert_int_equal(d.l[1].here & (1u << wc_field_index(d.l[1].proto, "ts_tx")), 0);
 
 	/* Ether/Dot1Q cut inside the tag: 14 bytes of Ether, then 2 bytes */
 	n = from_hex(cases[28].hex, bytes);
