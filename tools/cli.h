@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the wirecraft subcommands: one-line errors, number and hex parsing,
+ * expressions with a caret under the error, output that grows to fit. */
+#ifndef WIRECRAFT_CLI_H
+#define WIRECRAFT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wirecraft/pkt.h"
+#include "wirecraft/set.h"
+
+#define CLI_EXIT_FAIL 1  /* the work failed: bad input, missing file, I/O error */
+#define CLI_EXIT_USAGE 2 /* the command line is wrong */
+
+#ifndef WC_VERSION
+#define WC_VERSION "unknown" /* mk/cli.mk passes the Makefile's VERSION */
+#endif
+
+/* "wirecraft: <what>: <why>" on stderr, then exit 1. */
+_Noreturn void cli_die(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The same for a negative errno. */
+_Noreturn void cli_die_err(const char *what, int err);
+/* The same line without exiting. */
+void cli_warn(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "wirecraft: <cmd>: <why> (see 'wirecraft <cmd> --help')", then exit 2. */
+_Noreturn void cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A decimal (or 0x hex) unsigned option value, or a usage error naming the option. */
+uint64_t cli_opt_u64(const char *cmd, const char *opt, const char *arg);
+
+/* A protocol by its Scapy class name, or a usage error. */
+const struct wc_proto *cli_layer(const char *cmd, const char *name);
+
+/* The positional arguments joined by spaces: an expression may come in several words. */
+char *cli_join(int argc, char **argv);
+
+/* Parse an expression. On error print
+ *   wirecraft: expression: col N: MSG
+ *     EXPR
+ *        ^
+ * and exit 1. */
+struct wc_set *cli_parse_expr(const char *expr);
+
+/* Host defaults from an interface (-i): fill what the expression left unset (Ether
+ * addresses, IP/IPv6/ARP sources) from `ifname`. Returns 0 or -errno. */
+int cli_apply_iface(const char *ifname, struct wc_set *set);
+
+/* Hex digits to bytes. Returns 0, or -EINVAL with `why` saying what is wrong. */
+int cli_unhex(const char *s, size_t n, uint8_t *out, size_t cap, size_t *len, char *why,
+	      size_t whylen);
+
+/* A formatter's output in a buffer that grows to fit (freed by cli_buf_free), and its
+ * length (a summary hook may write any byte, NUL included). Exits on errors. */
+struct cli_buf {
+	char *p;
+	size_t cap;
+};
+typedef int (*cli_fmt_fn)(const struct wc_pkt *p, char *out, size_t cap);
+size_t cli_format(struct cli_buf *b, cli_fmt_fn fn, const struct wc_pkt *p);
+void cli_buf_free(struct cli_buf *b);
+
+/* Write s to stdout; flush stdout and exit 1 on a write error ("wirecraft: stdout: ..."). */
+void cli_out(const char *s, size_t n);
+void cli_flush(void);
+
+/* Signals that should stop a long run cleanly (SIGINT, SIGTERM, SIGPIPE, SIGHUP): after
+ * cli_catch_signals(), cli_stop is set instead of the process dying. */
+extern volatile int cli_stop;
+void cli_catch_signals(void);
+
+int cmd_build(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_dissect(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_reflect(int argc, char **argv);
+
+#endif
