@@ -9,7 +9,7 @@ PKGS=(
   clang llvm bpftool
   libcmocka-dev
   python3-scapy tshark tcpdump
-  iproute2
+  iproute2 iputils-ping bc
 )
 
 missing=()
