@@ -40,6 +40,22 @@ void wc_set_seed(struct wc_set *s, uint64_t seed)
 	s->seed = seed;
 }
 
+int wc_set_push_front(struct wc_set *s, const struct wc_proto *proto)
+{
+	if (s->n >= WC_MAX_LAYERS)
+		return -E2BIG;
+	memmove(&s->l[1], &s->l[0], s->n * sizeof(s->l[0]));
+	memset(&s->l[0], 0, sizeof(s->l[0]));
+	s->l[0].proto = proto;
+	s->n++;
+	return 0;
+}
+
+const struct wc_proto *wc_set_layer(const struct wc_set *s, unsigned i)
+{
+	return i < s->n ? s->l[i].proto : NULL;
+}
+
 static uint64_t mul_sat(uint64_t a, uint64_t b)
 {
 	return (b && a > UINT64_MAX / b) ? UINT64_MAX : a * b;
@@ -193,6 +209,10 @@ static int materialise(struct wc_iter *it, struct wc_pkt *p)
 				if (fd->kind == WC_K_IPV6) {
 					memcpy(l->v[f].a, sg->a, 16);
 					add64_be(l->v[f].a, d->pos);
+				} else if (!fd->bits) {
+					/* byte kinds: one string per segment */
+					l->v[f].b = sg->b;
+					l->v[f].blen = sg->blen;
 				} else {
 					l->v[f].u = sg->lo + d->pos;
 				}

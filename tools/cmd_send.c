@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/* wirecraft send: a packet set onto the wire through AF_XDP, AF_PACKET or a pcap file, at a
+ * chosen rate, with a progress line each second and a clean stop on Ctrl-C. */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "wirecraft/port.h"
+#include "wirecraft/send.h"
+#include "wirecraft/tmpl.h"
+
+static const char send_help[] =
+	"Usage: wirecraft send -i IFACE [OPTIONS] EXPR\n"
+	"       wirecraft send --dry-run -w FILE [OPTIONS] EXPR\n\n"
+	"Send every packet of the Scapy expression EXPR. An expression that starts at IP or\n"
+	"IPv6 gets an Ethernet header from the interface (its MAC, the next hop's MAC).\n\n"
+	"Options:\n"
+	"  -i, --iface IFACE     the interface to send on\n"
+	"  -c, --count N         packets in all (default: the set once; with --loop, forever)\n"
+	"      --loop            start the set over at its end\n"
+	"      --rate PPS|max    packets per second in all (default: max)\n"
+	"      --bandwidth BPS   bits per second on the wire (k, M, G suffixes)\n"
+	"      --duration S      stop after S seconds\n"
+	"      --engine E        auto|xsk|xsk-copy|xsk-zc|packet|pcap (default: auto)\n"
+	"      --queues N        send from N queues, one thread each (default: 1)\n"
+	"      --queue Q         the first queue (default: 0)\n"
+	"      --dry-run         write to a pcap file (-w) instead of sending\n"
+	"  -w, --write FILE      the pcap file for --dry-run / --engine pcap\n"
+	"      --seed N          seed for random fields\n"
+	"  -q, --quiet           no progress line\n"
+	"  -h, --help            this text\n\n"
+	"Example: wirecraft send -i veth0 --rate 1000 -c 10000 'IP(dst=\"198.18.0.0/24\")/TCP(dport=80)'\n";
+
+struct send_cli {
+	const char *iface, *write;
+	struct wc_send_opts so;
+	enum wc_engine engine;
+	unsigned queues, queue;
+	uint64_t seed;
+	bool has_seed, quiet;
+};
+
+static double parse_si(const char *opt, const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end), mul = 1;
+
+	if (*end == 'k' || *end == 'K')
+		mul = 1e3, end++;
+	else if (*end == 'M')
+		mul = 1e6, end++;
+	else if (*end == 'G')
+		mul = 1e9, end++;
+	if (end == arg || *end || !(v > 0))
+		cli_usage("send", "%s wants a positive number, not '%s'", opt, arg);
+	return v * mul;
+}
+
+static enum wc_engine parse_engine(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum wc_engine e;
+	} names[] = {
+		{"auto", WC_ENGINE_AUTO}, {"xsk", WC_ENGINE_XSK}, {"xsk-copy", WC_ENGINE_XSK_COPY},
+		{"xsk-zc", WC_ENGINE_XSK_ZC}, {"packet", WC_ENGINE_PACKET}, {"pcap", WC_ENGINE_PCAP},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name))
+			return names[i].e;
+	cli_usage("send", "unknown engine '%s' (auto, xsk, xsk-copy, xsk-zc, packet, pcap)", s);
+}
+
+static void parse_opts(int argc, char **argv, struct send_cli *o)
+{
+	enum { O_LOOP = 256, O_RATE, O_BW, O_DUR, O_ENGINE, O_QUEUES, O_QUEUE, O_DRY, O_SEED };
+	static const struct option lopts[] = {
+		{"iface", required_argument, NULL, 'i'}, {"count", required_argument, NULL, 'c'},
+		{"loop", no_argument, NULL, O_LOOP},     {"rate", required_argument, NULL, O_RATE},
+		{"bandwidth", required_argument, NULL, O_BW},
+		{"duration", required_argument, NULL, O_DUR},
+		{"engine", required_argument, NULL, O_ENGINE},
+		{"queues", required_argument, NULL, O_QUEUES},
+		{"queue", required_argument, NULL, O_QUEUE},
+		{"dry-run", no_argument, NULL, O_DRY},   {"write", required_argument, NULL, 'w'},
+		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:c:w:qh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->iface = optarg; break;
+		case 'c': o->so.count = cli_opt_u64("send", "-c", optarg); break;
+		case 'w': o->write = optarg; break;
+		case 'q': o->quiet = true; break;
+		case O_LOOP: o->so.loop = true; break;
+		case O_RATE:
+			o->so.rate_pps = strcmp(optarg, "max") ? parse_si("--rate", optarg) : 0;
+			break;
+		case O_BW: o->so.bandwidth_bps = parse_si("--bandwidth", optarg); break;
+		case O_DUR: o->so.duration_s = parse_si("--duration", optarg); break;
+		case O_ENGINE: o->engine = parse_engine(optarg); break;
+		case O_QUEUES: o->queues = (unsigned)cli_opt_u64("send", "--queues", optarg); break;
+		case O_QUEUE: o->queue = (unsigned)cli_opt_u64("send", "--queue", optarg); break;
+		case O_DRY: o->engine = WC_ENGINE_PCAP; break;
+		case O_SEED:
+			o->seed = cli_opt_u64("send", "--seed", optarg);
+			o->has_seed = true;
+			break;
+		case 'h':
+			fputs(send_help, stdout);
+			cli_flush();
+			exit(0);
+		case ':': cli_usage("send", "%s needs a value", argv[optind - 1]);
+		default: cli_usage("send", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		cli_usage("send", "no expression given");
+	if (o->engine == WC_ENGINE_PCAP && !o->write)
+		cli_usage("send", "--dry-run needs -w FILE");
+	if (o->engine != WC_ENGINE_PCAP && !o->iface)
+		cli_usage("send", "no interface: -i IFACE (or --dry-run -w FILE)");
+	if (o->queues == 0 || o->queues > 64)
+		cli_usage("send", "--queues wants 1 to 64");
+	if (o->engine == WC_ENGINE_PCAP)
+		o->queues = 1;
+}
+
+static void progress(const struct wc_send_stats *st, void *arg)
+{
+	const struct send_cli *o = arg;
+	double pps = st->elapsed_s > 0 ? (double)st->sent / st->elapsed_s : 0;
+	double gbps = st->elapsed_s > 0 ? (double)st->bytes * 8 / st->elapsed_s / 1e9 : 0;
+
+	if (o->quiet && !st->done)
+		return;
+	fprintf(stderr, "%s sent %llu, %.0f pps, %.3f Gbit/s, %.1f s\n",
+		st->done ? "wirecraft: done:" : "wirecraft:", (unsigned long long)st->sent, pps,
+		gbps, st->elapsed_s);
+}
+
+/* Starting at IP/IPv6 on a real interface: Ethernet goes under it, from the interface. */
+static void add_link_layer(struct send_cli *o, struct wc_set *set, bool *starts_at_ip)
+{
+	const struct wc_proto *first = wc_set_layer(set, 0);
+	int err;
+
+	*starts_at_ip = first && (first == wc_proto_find("IP") || first == wc_proto_find("IPv6"));
+	if (*starts_at_ip && o->engine != WC_ENGINE_PCAP) {
+		err = wc_set_push_front(set, wc_proto_find("Ether"));
+		if (err)
+			cli_die_err("expression", err);
+		*starts_at_ip = false;
+	}
+	if (o->iface && (err = cli_apply_iface(o->iface, set)))
+		cli_die("interface", "%s: %s", o->iface, strerror(-err));
+}
+
+int cmd_send(int argc, char **argv)
+{
+	struct send_cli o = {.queues = 1};
+	struct wc_port *ports[64] = {0};
+	struct wc_tmpl *t;
+	struct wc_set *set;
+	struct wc_send_stats st;
+	const uint8_t *tb;
+	size_t tlen;
+	bool at_ip;
+	int err, cerr = 0;
+	char *expr;
+
+	parse_opts(argc, argv, &o);
+	expr = cli_join(argc - optind, argv + optind);
+	set = cli_parse_expr(expr);
+	if (o.has_seed)
+		wc_set_seed(set, o.seed);
+	add_link_layer(&o, set, &at_ip);
+	err = wc_tmpl_new(set, &t);
+	if (err)
+		cli_die_err("expression", err);
+	tb = wc_tmpl_bytes(t, &tlen);
+	for (unsigned q = 0; q < o.queues; q++) {
+		struct wc_port_opts po = {
+			.ifname = o.iface, .path = o.write, .engine = o.engine,
+			.queue = o.queue + q, .tmpl = tb, .tmpl_len = tlen, .starts_at_ip = at_ip,
+		};
+		char why[160] = "";
+
+		err = wc_port_open(&po, &ports[q], why);
+		if (err) {
+			for (unsigned i = 0; i < q; i++)
+				wc_port_close(ports[i]);
+			if (err == -EPERM || err == -EACCES)
+				cli_die("send", "%s: needs root (CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF)", why);
+			cli_die("send", "%s", why[0] ? why : strerror(-err));
+		}
+		if (why[0] && !o.quiet)
+			cli_warn("send", "%s", why);
+	}
+	if (!o.quiet) {
+		uint64_t n = wc_tmpl_count(t);
+
+		fprintf(stderr, "wirecraft: sending through %s, %u queue%s, %s path; the set has ",
+			wc_port_engine(ports[0]), o.queues, o.queues > 1 ? "s" : "",
+			wc_tmpl_is_fast(t) ? "template" : "full-build");
+		if (n == UINT64_MAX)
+			fputs("more than 2^64 packets\n", stderr);
+		else
+			fprintf(stderr, "%llu packets\n", (unsigned long long)n);
+	}
+	cli_catch_signals();
+	o.so.stop = &cli_stop;
+	o.so.progress = progress;
+	o.so.arg = &o;
+	err = wc_send(ports, o.queues, t, &o.so, &st);
+	for (unsigned q = 0; q < o.queues; q++) {
+		int e = wc_port_close(ports[q]);
+		if (e && !cerr)
+			cerr = e;
+	}
+	wc_tmpl_free(t);
+	wc_set_free(set);
+	free(expr);
+	if (err)
+		cli_die_err("send", err);
+	if (cerr)
+		cli_die_err(o.write ? o.write : "send", cerr);
+	return 0;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* AF_XDP transmit through libxdp: a UMEM whose TX frames are filled with the template once,
+ * a TX ring fed in batches, the completion ring drained lazily, and a sendto() kick only when
+ * the kernel asks for one (need_wakeup). No XDP program is loaded for sending. */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <xdp/xsk.h>
+
+#include "port_impl.h"
+
+#define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
+
+struct xk {
+	struct xsk_umem *umem;
+	struct xsk_socket *xsk;
+	struct xsk_ring_prod fill, tx;
+	struct xsk_ring_cons comp;
+	uint8_t *area;
+	size_t area_len;
+	unsigned nframes;
+	uint64_t *free; /* stack of free frame addresses */
+	unsigned nfree;
+	unsigned reserved;  /* popped by reserve, waiting for submit */
+	unsigned inflight;  /* submitted, not yet completed */
+};
+
+static void reclaim(struct xk *k)
+{
+	uint32_t idx;
+	unsigned n = xsk_ring_cons__peek(&k->comp, k->nframes, &idx);
+
+	for (unsigned i = 0; i < n; i++)
+		k->free[k->nfree++] = *xsk_ring_cons__comp_addr(&k->comp, idx + i);
+	if (n)
+		xsk_ring_cons__release(&k->comp, n);
+	k->inflight -= n;
+}
+
+static unsigned xk_reserve(struct wc_port *p, unsigned n, uint8_t **frames)
+{
+	struct xk *k = p->priv;
+	unsigned got = 0;
+
+	if (k->nfree - k->reserved < n)
+		reclaim(k);
+	while (got < n && k->reserved < k->nfree) {
+		uint64_t addr = k->free[k->nfree - 1 - k->reserved];
+
+		frames[got++] = xsk_umem__get_data(k->area, addr);
+		k->reserved++;
+	}
+	return got;
+}
+
+static int kick(struct wc_port *p)
+{
+	struct xk *k = p->priv;
+
+	p->st.tx_wakeups++;
+	if (sendto(xsk_socket__fd(k->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS && errno != ENETDOWN)
+		return -errno;
+	return 0;
+}
+
+static int xk_submit(struct wc_port *p, unsigned n, const uint32_t *lens)
+{
+	struct xk *k = p->priv;
+	uint32_t idx;
+
+	if (n > k->reserved)
+		return -EINVAL;
+	/* The ring has as many slots as there are frames, so this always fits. */
+	if (xsk_ring_prod__reserve(&k->tx, n, &idx) != n)
+		return -ENOBUFS;
+	for (unsigned i = 0; i < n; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&k->tx, idx + i);
+
+		d->addr = k->free[k->nfree - 1 - i];
+		d->len = lens[i];
+	}
+	xsk_ring_prod__submit(&k->tx, n);
+	k->nfree -= n;
+	/* Frames reserved but not sent stay on the stack's top, free for the next reserve. */
+	k->reserved = 0;
+	k->inflight += n;
+	if (xsk_ring_prod__needs_wakeup(&k->tx))
+		return kick(p);
+	return 0;
+}
+
+static int xk_poll(struct wc_port *p, int timeout_ms)
+{
+	struct xk *k = p->priv;
+	unsigned before = k->nfree;
+	int err = kick(p);
+
+	if (err)
+		return err;
+	reclaim(k);
+	if (k->nfree == before && timeout_ms) {
+		struct pollfd pfd = {.fd = xsk_socket__fd(k->xsk), .events = POLLOUT};
+		if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+			return -errno;
+		reclaim(k);
+	}
+	return (int)(k->nfree - before);
+}
+
+static int xk_drain(struct wc_port *p, int timeout_ms)
+{
+	struct xk *k = p->priv;
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (k->inflight) {
+		int err = xk_poll(p, 1);
+		if (err < 0)
+			return err;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static int xk_close(struct wc_port *p)
+{
+	struct xk *k = p->priv;
+
+	if (!k)
+		return 0;
+	if (k->xsk)
+		xsk_socket__delete(k->xsk);
+	if (k->umem)
+		xsk_umem__delete(k->umem);
+	if (k->area)
+		munmap(k->area, k->area_len);
+	free(k->free);
+	free(k);
+	return 0;
+}
+
+static const struct wc_port_ops xk_ops = {
+	.reserve = xk_reserve,
+	.submit = xk_submit,
+	.poll = xk_poll,
+	.drain = xk_drain,
+	.close = xk_close,
+};
+
+static int fail(struct wc_port *p, char *why, const char *what, int err)
+{
+	snprintf(why, 160, "%s: %s", what, strerror(-err));
+	xk_close(p);
+	p->priv = NULL;
+	return err;
+}
+
+int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
+{
+	struct xk *k = calloc(1, sizeof(*k));
+	struct xsk_umem_config ucfg = {
+		.fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
+		.comp_size = 0,
+		.frame_size = FRAME_SIZE,
+		.frame_headroom = 0,
+	};
+	struct xsk_socket_config scfg = {
+		.rx_size = 0,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = XDP_FLAGS_DRV_MODE,
+		.bind_flags = XDP_USE_NEED_WAKEUP,
+	};
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	p->priv = k;
+	p->ops = &xk_ops;
+	if (!o->ifname || !if_nametoindex(o->ifname))
+		return fail(p, why, "interface", -ENODEV);
+	k->nframes = o->frames ? o->frames : 4096;
+	/* Rings are powers of two; one TX slot and one completion slot per frame. */
+	if (k->nframes & (k->nframes - 1))
+		return fail(p, why, "frames", -EINVAL);
+	ucfg.comp_size = k->nframes;
+	scfg.tx_size = k->nframes;
+	k->area_len = (size_t)k->nframes * FRAME_SIZE;
+	k->area = mmap(NULL, k->area_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (k->area == MAP_FAILED) {
+		k->area = NULL;
+		return fail(p, why, "UMEM", -errno);
+	}
+	k->free = calloc(k->nframes, sizeof(*k->free));
+	if (!k->free)
+		return fail(p, why, "UMEM", -ENOMEM);
+	err = xsk_umem__create(&k->umem, k->area, k->area_len, &k->fill, &k->comp, &ucfg);
+	if (err)
+		return fail(p, why, "UMEM", err);
+	switch (o->engine) {
+	case WC_ENGINE_XSK_ZC:
+		scfg.bind_flags |= XDP_ZEROCOPY;
+		break;
+	case WC_ENGINE_XSK_COPY:
+		scfg.bind_flags |= XDP_COPY;
+		break;
+	default:
+		break;
+	}
+	err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem, NULL, &k->tx, &scfg);
+	if (err && o->engine != WC_ENGINE_XSK_ZC && o->engine != WC_ENGINE_XSK_COPY) {
+		/* No zero-copy and no native XDP: the generic path still does AF_XDP. */
+		scfg.xdp_flags = XDP_FLAGS_SKB_MODE;
+		scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_COPY;
+		err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem, NULL, &k->tx, &scfg);
+	}
+	if (err)
+		return fail(p, why, "AF_XDP socket", err);
+	{
+		struct xdp_options opts;
+		socklen_t ol = sizeof(opts);
+
+		p->engine = "xsk-copy";
+		if (getsockopt(xsk_socket__fd(k->xsk), SOL_XDP, XDP_OPTIONS, &opts, &ol) == 0 &&
+		    (opts.flags & XDP_OPTIONS_ZEROCOPY))
+			p->engine = "xsk-zc";
+	}
+	for (unsigned i = 0; i < k->nframes; i++) {
+		uint64_t addr = (uint64_t)i * FRAME_SIZE;
+
+		k->free[k->nfree++] = addr;
+		if (o->tmpl)
+			memcpy(k->area + addr, o->tmpl, o->tmpl_len);
+	}
+	p->frame_cap = FRAME_SIZE;
+	if (o->tmpl_len > p->frame_cap)
+		return fail(p, why, "template", -EMSGSIZE);
+	return 0;
+}
