@@ -10,7 +10,7 @@ WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -Iuser/include -Iuser
 ALLCFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -MMD -MP
-LDLIBS   := -lpcap
+LDLIBS   := -lpcap -lxdp -lbpf -lelf -lz
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRCS  := $(wildcard user/*.c user/proto/*.c)
