@@ -662,20 +662,23 @@ static void ipv6_repr(struct wc_sb *sb, const uint8_t a[16])
 	}
 }
 
-static void int_repr(struct wc_sb *sb, const struct wc_field *f, uint64_t v)
+/* `names` are the field's own, or those its earlier fields select (Scapy's MultiEnumField:
+ * ICMP code names by type). */
+static void int_repr(struct wc_sb *sb, const struct wc_field *f, const struct wc_name *names,
+		     uint64_t v)
 {
 	const char *nm = NULL;
 
 	switch (f->kind) {
 	case WC_K_ENUM:
-		if ((nm = name_of(f->names, v)))
+		if ((nm = name_of(names, v)))
 			wc_sb_puts(sb, nm);
 		else
 			wc_sb_printf(sb, "%llu", (unsigned long long)v);
 		return;
 	case WC_K_XINT:
 		/* With names: Scapy's XShortEnumField (a name, else hex). */
-		if ((nm = name_of(f->names, v)))
+		if ((nm = name_of(names, v)))
 			wc_sb_puts(sb, nm);
 		else
 			wc_sb_printf(sb, "0x%llx", (unsigned long long)v);
@@ -724,7 +727,7 @@ void wc_sb_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi, bool n
 		break;
 	default:
 		if (names)
-			int_repr(sb, f, v->u);
+			int_repr(sb, f, f->names_for ? f->names_for(l) : f->names, v->u);
 		else
 			wc_sb_printf(sb, "%llu", (unsigned long long)v->u);
 		break;
