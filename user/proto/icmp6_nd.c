@@ -390,6 +390,18 @@ static int rdnss_summary(const struct wc_pkt *p, unsigned li, char *out, size_t 
 	return wc_sb_result(&sb);
 }
 
+/* A label from the wire, which may hold any byte: printable ASCII as is, the rest as \xHH,
+ * so a summary stays one printable line. */
+static void label_repr(struct wc_sb *sb, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] > 0x20 && b[i] < 0x7f && b[i] != '\\')
+			wc_sb_putc(sb, (char)b[i]);
+		else
+			wc_sb_printf(sb, "\\x%02x", b[i]);
+	}
+}
+
 /* "... example.com., a.b.": the names of the search list (Scapy's DomainNameListField,
  * padded: the zero bytes between names and at the end name nothing). */
 static int dnssl_summary(const struct wc_pkt *p, unsigned li, char *out, size_t cap)
@@ -412,7 +424,7 @@ static int dnssl_summary(const struct wc_pkt *p, unsigned li, char *out, size_t 
 				wc_sb_puts(&sb, ", ");
 			if (labels)
 				wc_sb_putc(&sb, '.');
-			wc_sb_putn(&sb, (const char *)b + i + 1, take);
+			label_repr(&sb, b + i + 1, take);
 			labels = true;
 			first = false;
 			i += 1 + take;
