@@ -39,13 +39,19 @@ static bool is_ip6(const struct wc_proto *p)
 	return p == &wc_proto_ipv6 || p == &wc_proto_iperror6;
 }
 
-/* Scapy's in4_pseudoheader: when the user fixed IP len, the upper length comes from it. */
+/* Scapy's in4_pseudoheader: when the user fixed IP len, the upper length is len minus
+ * the header, whose length is ihl when the user fixed it too, else what the options make
+ * (not yet computed: the upper layer is finished before the IP header). */
 static uint32_t ip4_upper_len(const struct wc_layer *ip, uint32_t ulen)
 {
 	int fl = wc_field_index(ip->proto, "len"), fi = wc_field_index(ip->proto, "ihl");
+	int fo = wc_field_index(ip->proto, "options");
 
-	if (fl >= 0 && (ip->set & (1u << fl))) {
+	if (fl >= 0 && fi >= 0 && (ip->set & (1u << fl))) {
 		uint64_t len = ip->v[fl].u, ihl = ip->v[fi].u;
+
+		if (!(ip->set & (1u << fi)))
+			ihl = 5 + (fo >= 0 ? (ip->v[fo].blen + 3) / 4 : 0);
 		return len > ihl * 4 ? (uint32_t)(len - ihl * 4) : 0;
 	}
 	return ulen;
@@ -59,18 +65,22 @@ int wc_pseudo_sum(const struct wc_pkt *p, unsigned li, uint8_t proto, uint32_t u
 	uint8_t final_dst[16];
 	bool have_final = false;
 
-	/* The nearest IP or IPv6 layer below (IPv6 extension headers may sit between). */
+	/* The nearest IP or IPv6 layer below: right below, or under IPv6 extension headers
+	 * (or under anything, for protocols with csum_any_below). */
 	for (unsigned i = li; i-- > 0;) {
 		const struct wc_layer *l = &p->l[i];
 		uint8_t ph[40];
-
-		if (!have_final && l->proto->pseudo_dst)
-			have_final = l->proto->pseudo_dst(l, final_dst);
 
 		if (is_ip4(l->proto)) {
 			int fs = wc_field_index(l->proto, "src"), fd = wc_field_index(l->proto, "dst");
 			uint32_t s = (uint32_t)l->v[fs].u, d = (uint32_t)l->v[fd].u;
 			uint32_t n = ip4_upper_len(l, ulen);
+			uint8_t a[16];
+
+			/* A source route in its own options: the last router (Scapy's
+			 * in4_pseudoheader). What lies above an IPv4 header is not IPv4's. */
+			if (l->proto->pseudo_dst && l->proto->pseudo_dst(l, a))
+				d = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 
 			ph[0] = s >> 24; ph[1] = s >> 16; ph[2] = s >> 8; ph[3] = s;
 			ph[4] = d >> 24; ph[5] = d >> 16; ph[6] = d >> 8; ph[7] = d;
@@ -78,6 +88,11 @@ int wc_pseudo_sum(const struct wc_pkt *p, unsigned li, uint8_t proto, uint32_t u
 			*sum = wc_csum_add(0, ph, 12);
 			return 0;
 		}
+		if (!have_final && l->proto->pseudo_dst)
+			have_final = l->proto->pseudo_dst(l, final_dst);
+		if (!is_ip6(l->proto) && !p->l[li].proto->csum_any_below &&
+		    !(l->proto->bind_as && is_ip6(l->proto->bind_as)))
+			break; /* Scapy's TCP and UDP: no IP underlayer */
 		if (is_ip6(l->proto)) {
 			int fs = wc_field_index(l->proto, "src"), fd = wc_field_index(l->proto, "dst");
 

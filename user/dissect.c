@@ -122,8 +122,11 @@ int wc_dissect(struct wc_pkt *p, const uint8_t *bytes, size_t len, const struct 
 		l->proto = pr;
 		l->off = (uint32_t)off;
 		h = read_fields(l, bytes + off, end - off);
-		if (h < 0) {
-			/* The header does not fit: Scapy keeps the bytes as Raw. */
+		size_t avail = h < 0 ? 0 : end - off - (size_t)h;
+		size_t pl = h < 0 ? 0 : pr->payload_len ? pr->payload_len(l, avail) : avail;
+		if (h < 0 || pl == WC_PAYLOAD_FAIL) {
+			/* The header does not fit, or its padding cannot be told apart (Scapy's
+			 * extract_padding raised): Scapy keeps the bytes as Raw. */
 			memset(l, 0, sizeof(*l));
 			l->proto = &wc_proto_raw;
 			l->off = (uint32_t)off;
@@ -135,8 +138,6 @@ int wc_dissect(struct wc_pkt *p, const uint8_t *bytes, size_t len, const struct 
 			break;
 		}
 		l->hlen = (uint32_t)h;
-		size_t avail = end - off - (size_t)h;
-		size_t pl = pr->payload_len ? pr->payload_len(l, avail) : avail;
 		if (pl > avail)
 			pl = avail;
 		l->plen = (uint32_t)pl;

@@ -641,6 +641,13 @@ static int conv_scalar(struct ctx *c, const struct wc_field *f, const struct vno
 		return check_fits(c, f, v->col, v->u);
 	}
 	switch (f->kind) {
+	case WC_K_UINT:
+	case WC_K_XINT:
+		/* Scapy's XShortEnumField and the like: shown in hex, named all the same
+		 * (Dot1Q type="IPv6"). */
+		if (!f->names)
+			return FAIL(c, v->col, "%s needs an integer", f->name);
+		/* fall through */
 	case WC_K_ENUM:
 		rc = conv_enum(c, f, v, &g->lo);
 		break;
@@ -728,6 +735,26 @@ static int store_seg(struct ctx *c, struct wc_spec *sp, const struct wc_seg *g)
 	return 0;
 }
 
+/* A list given to a flags field is one value: its flags OR-ed, as Scapy's FlagsField
+ * reads ["DF", "MF"]. Scapy takes only single names there; numbers and strings of several
+ * flags ("SA") are OR-ed in as well, since they can mean nothing else. */
+static int conv_flags_list(struct ctx *c, const struct wc_field *f, const struct vnode *v,
+			   struct wc_spec *sp)
+{
+	struct wc_seg g = { .n = 1 }, e;
+	int rc;
+
+	for (const struct vnode *k = v->kids; k; k = k->next) {
+		if (k->kind != V_INT && k->kind != V_STR)
+			return FAIL(c, k->col, "a list of flags holds flag names, OR-ed into one value");
+		rc = conv_scalar(c, f, k, &e);
+		if (rc)
+			return rc;
+		g.lo |= e.lo;
+	}
+	return store_seg(c, sp, &g);
+}
+
 static int conv_list(struct ctx *c, const struct wc_field *f, const struct vnode *v,
 		     struct wc_spec *sp)
 {
@@ -773,6 +800,36 @@ static int store_bytes(struct ctx *c, const struct wc_field *f, int col, struct 
 	return 0;
 }
 
+/* [b"a", b"bb"]: a set of byte strings, one segment each, in the given order. */
+static int conv_bytes_list(struct ctx *c, const struct wc_field *f, const struct vnode *v,
+			   struct wc_spec *sp)
+{
+	struct wc_spec one;
+	unsigned i = 0;
+	int rc;
+
+	if (!v->nkids)
+		return FAIL(c, v->col, "empty list for %s: it would make no packets", f->name);
+	sp->segs = wc_set_alloc(c->s, v->nkids * sizeof(*sp->segs));
+	if (!sp->segs)
+		return -ENOMEM;
+	for (const struct vnode *e = v->kids; e; e = e->next, i++) {
+		if (e->kind != V_STR)
+			return FAIL(c, e->col, "%s needs strings or bytes in its list", f->name);
+		memset(&one, 0, sizeof(one));
+		rc = store_bytes(c, f, e->col, &one, e->s, e->slen);
+		if (rc)
+			return rc;
+		sp->segs[i].b = one.val.b;
+		sp->segs[i].blen = one.val.blen;
+		sp->segs[i].n = 1;
+	}
+	sp->nsegs = v->nkids;
+	sp->count = v->nkids;
+	sp->kind = WC_SP_SET;
+	return 0;
+}
+
 static int conv_bytes(struct ctx *c, const struct wc_field *f, const struct vnode *v,
 		      struct wc_spec *sp)
 {
@@ -780,7 +837,7 @@ static int conv_bytes(struct ctx *c, const struct wc_field *f, const struct vnod
 	case V_STR:
 		return store_bytes(c, f, v->col, sp, v->s, v->slen);
 	case V_LIST:
-		return FAIL(c, v->col, "sets of byte strings are not supported (%s)", f->name);
+		return conv_bytes_list(c, f, v, sp);
 	case V_CALL:
 		return FAIL(c, v->col, "random values are not supported for %s", f->name);
 	default:
@@ -1490,6 +1547,8 @@ static int set_field(struct ctx *c, const struct wc_field *f, const struct vnode
 	}
 	if (v->kind == V_CALL)
 		return conv_rand(c, f, v, sp);
+	if (v->kind == V_LIST && f->kind == WC_K_FLAGS)
+		return conv_flags_list(c, f, v, sp);
 	if (v->kind == V_LIST)
 		return conv_list(c, f, v, sp);
 	rc = conv_elem(c, f, v, &g);

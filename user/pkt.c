@@ -194,7 +194,7 @@ static int post_build(struct wc_pkt *p, unsigned li)
 		wc_pkt_put_field(p, li, (unsigned)csum_fi, &l->v[csum_fi]);
 		if (pr->csum == WC_CS_PSEUDO &&
 		    wc_pseudo_sum(p, li, pr->csum_proto, (uint32_t)n, &sum) < 0)
-			sum = 0; /* no IP below: Scapy sums the bytes alone */
+			return 0; /* no IP below: Scapy leaves the checksum 0 */
 		c = wc_csum_fold(wc_csum_add(sum, b, n));
 		if (c == 0 && pr->csum_zero_ffff)
 			c = 0xffff;
@@ -204,9 +204,17 @@ static int post_build(struct wc_pkt *p, unsigned li)
 	return 0;
 }
 
+/* Scapy builds a Padding layer as nothing in place and appends every Padding's bytes, in
+ * order, after the whole packet (Packet.build_padding, after all post_builds): no length
+ * or checksum below counts them, and layers stacked after a Padding stay in the body. */
+static bool is_trailer(const struct wc_layer *l)
+{
+	return l->proto == &wc_proto_padding;
+}
+
 int wc_build(struct wc_pkt *p)
 {
-	size_t off = 0;
+	size_t off = 0, body = 0;
 	int err;
 
 	for (unsigned i = 0; i + 1 < p->nlayers; i++)
@@ -215,10 +223,19 @@ int wc_build(struct wc_pkt *p)
 		err = layout(&p->l[i]);
 		if (err)
 			return err;
-		p->l[i].off = (uint32_t)off;
-		off += p->l[i].hlen;
-		if (off > WC_MAX_PKT)
-			return -EMSGSIZE;
+	}
+	/* The body first, then the trailers: two passes over the layers. */
+	for (int trailers = 0; trailers < 2; trailers++) {
+		if (trailers)
+			body = off;
+		for (unsigned i = 0; i < p->nlayers; i++) {
+			if (is_trailer(&p->l[i]) != trailers)
+				continue;
+			p->l[i].off = (uint32_t)off;
+			off += p->l[i].hlen;
+			if (off > WC_MAX_PKT)
+				return -EMSGSIZE;
+		}
 	}
 	if (off > p->cap)
 		return -ENOSPC;
@@ -226,7 +243,7 @@ int wc_build(struct wc_pkt *p)
 	for (unsigned i = 0; i < p->nlayers; i++) {
 		struct wc_layer *l = &p->l[i];
 
-		l->plen = (uint32_t)(off - l->off - l->hlen);
+		l->plen = is_trailer(l) ? 0 : (uint32_t)(body - l->off - l->hlen);
 		write_fields(p, i);
 	}
 	for (unsigned i = p->nlayers; i-- > 0;) {

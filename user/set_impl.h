@@ -18,11 +18,14 @@ enum wc_spec_kind {
 };
 
 /* A run of consecutive values: integers lo, lo+1, ... or IPv6 addresses a, a+1, ... (the
- * increment goes into the low 64 bits). A single value is a run of length 1. */
+ * increment goes into the low 64 bits). A single value is a run of length 1. Byte kinds
+ * (Raw(load=[b"a", b"bb"])): one byte string per segment, b/blen in the set's arena, n 1. */
 struct wc_seg {
 	uint64_t lo;
 	uint8_t a[16];
 	uint64_t n;
+	const uint8_t *b;
+	uint32_t blen;
 };
 
 struct wc_spec {

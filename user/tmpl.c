@@ -27,6 +27,7 @@
 #include <sys/random.h>
 
 #include "set_impl.h"
+#include "tmpl_plan.h"
 #include "wirecraft/pkt.h"
 #include "wirecraft/tmpl.h"
 
@@ -249,6 +250,13 @@ static int materialise(struct wc_tmpl *t, struct wc_pkt *p)
 
 			if (sp->kind == WC_SP_VALUE) {
 				*val = sp->val;
+			} else if (sp->kind == WC_SP_SET && !xl->proto->fields[f].bits) {
+				/* a set of byte strings (Raw(load=[...])): the current segment's
+				 * string, as set.c; such a var is never patched (vars_patchable) */
+				const struct digit *d = &t->d[t->dig_of[i][f]];
+
+				val->b = d->segs[d->seg].b;
+				val->blen = d->segs[d->seg].blen;
 			} else if (sp->kind == WC_SP_SET || sp->kind == WC_SP_RAND ||
 				   fuzzed(xl, f)) {
 				if (sp->kind == WC_SP_SET) {
@@ -1103,5 +1111,60 @@ int wc_tmpl_clone(const struct wc_tmpl *t, struct wc_tmpl **out)
 	}
 	memcpy(c->bytes, t->bytes, t->len);
 	*out = c;
+	return 0;
+}
+
+/* ---- the plan as data (tmpl_plan.h), for engines that apply it elsewhere ---- */
+
+_Static_assert(MAX_DIGITS <= WC_PLAN_MAX_DIGITS && MAX_VARS <= WC_PLAN_MAX_VARS &&
+		       MAX_WINS <= WC_PLAN_MAX_WINS && MAX_MEMS <= WC_PLAN_MAX_MEMS &&
+		       MAX_CS <= WC_PLAN_MAX_CS && MAX_COV <= WC_PLAN_MAX_COV,
+	       "tmpl_plan.h must hold every plan tmpl.c makes");
+
+int wc_tmpl_plan(const struct wc_tmpl *t, struct wc_tmpl_plan *p)
+{
+	static const uint8_t src[] = {[SRC_DIGIT] = WC_PLAN_DIGIT, [SRC_RAND] = WC_PLAN_RAND,
+				      [SRC_FUZZ] = WC_PLAN_FUZZ};
+
+	if (!t->fast)
+		return -EOPNOTSUPP;
+	memset(p, 0, sizeof(*p));
+	p->bytes = t->bytes;
+	p->len = t->len;
+	p->count = t->count;
+	p->rng0 = t->rng0;
+	p->rng_step = t->rng_step;
+	p->ndraws = t->ndraws;
+	p->ndigits = t->ndigits;
+	p->nvars = t->nvars;
+	p->nwins = t->nwins;
+	p->ncs = t->ncs;
+	for (unsigned i = 0; i < t->ndigits; i++)
+		p->d[i] = (struct wc_plan_digit){.segs = t->d[i].segs, .nsegs = t->d[i].nsegs,
+						 .radix = t->d[i].radix, .wide = t->d[i].wide};
+	for (unsigned i = 0; i < t->nvars; i++)
+		p->v[i] = (struct wc_plan_var){.src = src[t->v[i].src], .wide = t->v[i].wide,
+					       .digit = t->v[i].digit, .base = t->v[i].base,
+					       .mask = t->v[i].mask, .hi = t->v[i].hi};
+	for (unsigned i = 0; i < t->nwins; i++) {
+		const struct window *w = &t->w[i];
+		struct wc_plan_window *o = &p->w[i];
+
+		*o = (struct wc_plan_window){.off = w->off, .nb = w->nb, .nmem = w->nmem,
+					     .ncov = w->ncov, .need = w->need, .tbits = w->tbits};
+		for (unsigned k = 0; k < w->nmem; k++)
+			o->m[k] = (struct wc_plan_member){w->m[k].var, w->m[k].hi, w->m[k].shift,
+							  w->m[k].mask};
+		for (unsigned k = 0; k < w->ncov; k++)
+			o->cov[k] = (struct wc_plan_cover){w->cov[k].cs, w->cov[k].odd};
+	}
+	for (unsigned i = 0; i < t->ncs; i++) {
+		const struct csum *c = &t->cs[i];
+
+		p->cs[i] = (struct wc_plan_csum){.off = c->off, .zero_ffff = c->zero_ffff,
+						 .ncov = c->ncov, .base = c->base};
+		for (unsigned k = 0; k < c->ncov; k++)
+			p->cs[i].cov[k] = (struct wc_plan_cover){c->cov[k].cs, c->cov[k].odd};
+	}
 	return 0;
 }

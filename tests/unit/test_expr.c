@@ -218,13 +218,13 @@ static void test_enum_flags(void **state)
 	assert_int_equal(val(1, "flags"), 0x1ff);
 	assert_int_equal(val(2, "type"), 0x86dd);
 
-	ok("TCP(flags=['S', 'SA', 0x10])");
-	assert_int_equal(sp(0, "flags")->kind, WC_SP_SET);
-	assert_int_equal(sp(0, "flags")->nsegs, 3);
-	assert_int_equal(sp(0, "flags")->segs[0].lo, 2);
-	assert_int_equal(sp(0, "flags")->segs[1].lo, 0x12);
-	assert_int_equal(sp(0, "flags")->segs[2].lo, 0x10);
-	assert_int_equal(sp(0, "flags")->count, 3);
+	/* A list is one value, its flags OR-ed (Scapy's FlagsField), not a set. */
+	ok("IP(flags=['DF', 'MF'])/TCP(flags=['S', 'A'])/TCP(flags=[])/TCP(flags=['S', 'SA', 0x100])");
+	assert_int_equal(sp(0, "flags")->kind, WC_SP_VALUE);
+	assert_int_equal(val(0, "flags"), 3);
+	assert_int_equal(val(1, "flags"), 0x12);
+	assert_int_equal(val(2, "flags"), 0);
+	assert_int_equal(val(3, "flags"), 0x112);
 }
 
 static void test_addresses(void **state)
@@ -582,7 +582,12 @@ static void test_errors_fields(void **state)
 	check_err("IP(ttl=[[1]])", 9, "lists cannot be nested here");
 	check_err("IP(ttl=[None])", 9, "None cannot be part of a set");
 	check_err("IP(ttl=[RandByte()])", 9, "random values cannot be part of a set");
-	check_err("Raw(load=['a', 'b'])", 10, "sets of byte strings are not supported (load)");
+	check_err("Raw(load=['a', 5])", 16, "load needs strings or bytes in its list");
+	check_err("Raw(load=[])", 10, "empty list for load");
+	check_err("TCP(flags=['S', (1, 2)])", 17, "a list of flags holds flag names");
+	check_err("TCP(flags=['S', 'X'])", 17, "unknown flag 'X' for flags");
+	check_err("Dot1Q(type='nope')", 12, "unknown value 'nope' for type");
+	check_err("IP(ttl='x')", 8, "ttl needs an integer");
 	check_err("Raw(load=5)", 10, "load needs a string or bytes");
 	check_err("Raw(load=RandShort())", 10, "random values are not supported for load");
 	check_err("Raw('x' * 70000)", 11, "string too long");

@@ -25,7 +25,8 @@ extern const struct wc_name wc_icmp6_types[];
  * type byte. */
 #define ICMP6_PROTO(cls, ttl, tbl, ...)                                                 \
 	{.name = (cls), .title = (ttl), .fields = (tbl), .nfields = COUNT(tbl),         \
-	 .csum = WC_CS_PSEUDO, .csum_proto = 58, .dispatch = wc_icmp6_dispatch, __VA_ARGS__}
+	 .csum = WC_CS_PSEUDO, .csum_proto = 58, .csum_any_below = true,                 \
+	 .dispatch = wc_icmp6_dispatch, __VA_ARGS__}
 
 /* The ICMPv6 class for a message's type byte (Raw when Scapy would leave it Raw). */
 const struct wc_proto *wc_icmp6_dispatch(const uint8_t *b, size_t n);

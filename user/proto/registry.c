@@ -156,6 +156,15 @@ static const struct wc_bind binds[] = {
 	 {{"nh", 58}, {"hlim", 255}, {"dst", IP6_ALL_NODES}}},
 	{&wc_proto_iperror6, &wc_proto_icmp6_nd_redirect,
 	 {{"nh", 58}, {"hlim", 255}, {"dst", IP6_ALL_NODES}}},
+	/* Tunnels, as Scapy binds them: IP in IP (IPerror quoting one gives IPerror), IPv6 in
+	 * IP (any fragment), IP and IPv6 in IPv6. IPerror6 takes IPv6's (its aliastypes). */
+	{&wc_proto_ip, &wc_proto_ip, {{"frag", 0}, {"proto", 4}}},
+	{&wc_proto_ip, &wc_proto_ipv6, {{"proto", 41}}},
+	{&wc_proto_iperror, &wc_proto_iperror, {{"frag", 0}, {"proto", 4}}},
+	{&wc_proto_ipv6, &wc_proto_ipv6, {{"nh", 41}}},
+	{&wc_proto_ipv6, &wc_proto_ip, {{"nh", 4}}},
+	{&wc_proto_iperror6, &wc_proto_ipv6, {{"nh", 41}}},
+	{&wc_proto_iperror6, &wc_proto_ip, {{"nh", 4}}},
 	{&wc_proto_ip, &wc_proto_tcp, {{"frag", 0}, {"proto", 6}}},
 	{&wc_proto_ip, &wc_proto_udp, {{"frag", 0}, {"proto", 17}}},
 	{&wc_proto_iperror, &wc_proto_tcperror, {{"frag", 0}, {"proto", 6}}},

@@ -4,7 +4,7 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
-extern const struct wc_name wc_services[];
+extern const struct wc_name wc_tcp_services[];
 
 static const struct wc_name tcp_flags[] = {
 	{0, "F"}, {1, "S"}, {2, "R"}, {3, "P"}, {4, "A"}, {5, "U"}, {6, "E"}, {7, "C"}, {8, "N"},
@@ -23,8 +23,8 @@ static size_t options_len(const struct wc_layer *l, size_t avail)
 }
 
 static const struct wc_field tcp_fields[] = {
-	[F_SPORT] = {.name = "sport", .kind = WC_K_ENUM, .bits = 16, .def = 20, .names = wc_services},
-	[F_DPORT] = {.name = "dport", .kind = WC_K_ENUM, .bits = 16, .def = 80, .names = wc_services},
+	[F_SPORT] = {.name = "sport", .kind = WC_K_ENUM, .bits = 16, .def = 20, .names = wc_tcp_services},
+	[F_DPORT] = {.name = "dport", .kind = WC_K_ENUM, .bits = 16, .def = 80, .names = wc_tcp_services},
 	[F_SEQ] = {.name = "seq", .kind = WC_K_UINT, .bits = 32},
 	[F_ACK] = {.name = "ack", .kind = WC_K_UINT, .bits = 32},
 	[F_DATAOFS] = {.name = "dataofs", .kind = WC_K_UINT, .bits = 4,

@@ -4,15 +4,18 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
-extern const struct wc_name wc_services[];
+extern const struct wc_name wc_udp_services[];
 
 enum { F_SPORT, F_DPORT, F_LEN, F_CHKSUM };
 
-/* Bytes past the UDP length are Padding; a length shorter than the header claims none. */
+/* Bytes past the UDP length are Padding; a length shorter than the header claims none.
+ * A header cut before len: Scapy's extract_padding fails on the missing value. */
 static size_t payload_len(const struct wc_layer *l, size_t avail)
 {
 	uint64_t len = l->v[F_LEN].u;
 
+	if (!(l->here & (1u << F_LEN)))
+		return WC_PAYLOAD_FAIL;
 	/* Scapy slices s[:len-8]: a length under 8 counts from the end (Python's negative
 	 * index), so the last 8-len bytes become Padding. */
 	if (len < 8)
@@ -21,8 +24,8 @@ static size_t payload_len(const struct wc_layer *l, size_t avail)
 }
 
 static const struct wc_field udp_fields[] = {
-	[F_SPORT] = {.name = "sport", .kind = WC_K_ENUM, .bits = 16, .def = 53, .names = wc_services},
-	[F_DPORT] = {.name = "dport", .kind = WC_K_ENUM, .bits = 16, .def = 53, .names = wc_services},
+	[F_SPORT] = {.name = "sport", .kind = WC_K_ENUM, .bits = 16, .def = 53, .names = wc_udp_services},
+	[F_DPORT] = {.name = "dport", .kind = WC_K_ENUM, .bits = 16, .def = 53, .names = wc_udp_services},
 	[F_LEN] = {.name = "len", .kind = WC_K_UINT, .bits = 16, .flags = WC_FF_AUTO | WC_FF_LEN_TOTAL},
 	[F_CHKSUM] = {.name = "chksum", .kind = WC_K_XINT, .bits = 16,
 		      .flags = WC_FF_AUTO | WC_FF_CSUM},

@@ -78,6 +78,9 @@ enum wc_csum_kind {
 	WC_CS_PSEUDO, /* over pseudo-header (from the IP/IPv6 layer below), header and payload */
 };
 
+/* What wc_proto.payload_len returns when it cannot tell payload from Padding. */
+#define WC_PAYLOAD_FAIL SIZE_MAX
+
 struct wc_proto {
 	const char *name;  /* Scapy's class name: used in expressions, JSON, summaries */
 	const char *title; /* Scapy's layer name: the `###[ title ]###` of show */
@@ -86,10 +89,16 @@ struct wc_proto {
 	uint8_t csum;       /* enum wc_csum_kind */
 	uint8_t csum_proto; /* protocol number in the pseudo-header (6, 17, 58) */
 	bool csum_zero_ffff; /* a computed 0 is sent as 0xffff (UDP) */
+	/* WC_CS_PSEUDO: the IP or IPv6 layer may lie any number of layers below (Scapy's
+	 * in6_chksum walks every underlayer: ICMPv6). Otherwise only IPv6 extension headers
+	 * (layers that bind as IPv6) may sit between: TCP and UDP check their underlayer. */
+	bool csum_any_below;
 	/* Options are padded to this many bytes when built (4 for IP and TCP). */
 	uint8_t opt_align;
 	/* Dissection: how many of the `avail` bytes after the header are payload; the rest is
-	 * Padding (IP total length, UDP length). NULL: all of them. */
+	 * Padding (IP total length, UDP length). WC_PAYLOAD_FAIL when the field it needs was
+	 * not dissected (bytes ended before it): Scapy's extract_padding then raises and the
+	 * whole layer is Raw. NULL: all of them. */
 	size_t (*payload_len)(const struct wc_layer *l, size_t avail);
 	/* Dissection: pick the upper layer when the binding table has no answer (ICMP errors
 	 * quote an IP datagram, ND options follow ND messages). NULL: none. */
@@ -112,8 +121,10 @@ struct wc_proto {
 	 * Raw whatever its next header says). */
 	bool guess_first;
 	/* Checksums over a pseudo-header below this layer: the final destination to use
-	 * instead of the IP layer's (IPv6 routing header: its last address). Writes 16 bytes
-	 * and returns true, or returns false to leave the destination alone. NULL: false. */
+	 * instead of the IP layer's (IPv6 routing header: its last address; IPv4 source-route
+	 * option: its last router). Writes the address (16 bytes for IPv6, 4 for IPv4, in
+	 * dst[0..3]) and returns true, or returns false to leave the destination alone.
+	 * Asked of the IP or IPv6 layer itself too. NULL: false. */
 	bool (*pseudo_dst)(const struct wc_layer *l, uint8_t dst[16]);
 };
 
