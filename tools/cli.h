@@ -78,5 +78,6 @@ int cmd_dissect(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_reflect(int argc, char **argv);
+int cmd_sniff(int argc, char **argv);
 
 #endif

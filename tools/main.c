@@ -20,6 +20,7 @@ static const struct cmd cmds[] = {
 	{"ls", cmd_ls, "list the layers, or one layer's fields and defaults (Scapy's ls())"},
 	{"reflect", cmd_reflect, "answer probes for a population of hosts with XDP (a test target)"},
 	{"send", cmd_send, "send the packets of an expression: AF_XDP, AF_PACKET or a pcap file"},
+	{"sniff", cmd_sniff, "capture packets with a tcpdump filter: summary, JSON, pcap"},
 };
 
 static void usage(FILE *f)
