@@ -75,6 +75,7 @@ void cli_catch_signals(void);
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_dissect(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_reflect(int argc, char **argv);

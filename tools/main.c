@@ -17,6 +17,7 @@ static const struct cmd cmds[] = {
 	{"build", cmd_build, "build the packets of an expression: hex lines or a pcap file"},
 	{"show", cmd_show, "show the packets of an expression as Scapy's show2() does"},
 	{"dissect", cmd_dissect, "dissect packets from hex or a pcap file: text, summary, JSON"},
+	{"match", cmd_match, "pair the probes of one capture with the replies of another, offline"},
 	{"ls", cmd_ls, "list the layers, or one layer's fields and defaults (Scapy's ls())"},
 	{"reflect", cmd_reflect, "answer probes for a population of hosts with XDP (a test target)"},
 	{"send", cmd_send, "send the packets of an expression: AF_XDP, AF_PACKET or a pcap file"},

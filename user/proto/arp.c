@@ -10,6 +10,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 extern const struct wc_name wc_ether_types[];
 
 enum { F_HWTYPE, F_PTYPE, F_HWLEN, F_PLEN, F_OP, F_HWSRC_MAC, F_HWSRC_RAW, F_PSRC_IP4,
@@ -185,4 +187,6 @@ const struct wc_proto wc_proto_arp = {
 	.payload_len = arp_payload_len,
 	.post_build = arp_post_build,
 	.summary = arp_summary,
+	.hashret = wc_corr_arp_hashret,
+	.answers = wc_corr_arp_answers,
 };

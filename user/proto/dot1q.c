@@ -10,6 +10,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 extern const struct wc_name wc_ether_types[];
 extern const struct wc_proto wc_proto_llc;
 
@@ -72,6 +74,7 @@ const struct wc_proto wc_proto_dot1q = {
 	.guess = dot1q_guess,
 	.summary = dot1q_summary,
 	.bind_as = &wc_proto_ether,
+	.answers = wc_corr_dot1q_answers,
 };
 
 const struct wc_proto wc_proto_dot1ad = {
@@ -83,4 +86,5 @@ const struct wc_proto wc_proto_dot1ad = {
 	.guess = dot1q_guess,
 	.summary = dot1q_summary,
 	.bind_as = &wc_proto_ether,
+	.answers = wc_corr_dot1q_answers,
 };

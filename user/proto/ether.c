@@ -3,6 +3,8 @@
 #include "wirecraft/format.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 /* Scapy's ETHER_TYPES as it loads them from the distribution's /etc/ethertypes: the names
  * its show prints and its fields accept (no name for Ether's own default, 0x9000). */
 const struct wc_name wc_ether_types[] = {
@@ -56,4 +58,6 @@ const struct wc_proto wc_proto_ether = {
 	.nfields = sizeof(ether_fields) / sizeof(ether_fields[0]),
 	.dispatch = ether_dispatch,
 	.summary = ether_summary,
+	.hashret = wc_corr_ether_hashret,
+	.answers = wc_corr_ether_answers,
 };

@@ -12,6 +12,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 extern const struct wc_proto wc_proto_ip, wc_proto_iperror;
 
 enum { F_TYPE, F_CODE, F_CHKSUM, F_ID, F_SEQ, F_TS_ORI, F_TS_RX, F_TS_TX, F_GW, F_PTR,
@@ -224,6 +226,8 @@ const struct wc_proto wc_proto_icmp = {
 	.guess = icmp_guess,
 	.post_build = icmp_post_build,
 	.summary = icmp_summary,
+	.hashret = wc_corr_icmp_hashret,
+	.answers = wc_corr_icmp_answers,
 };
 
 /* Scapy's ICMPerror: the same class (it inherits guess_payload_class, so an error quoted in
@@ -236,4 +240,6 @@ const struct wc_proto wc_proto_icmperror = {
 	.csum = WC_CS_ALL,
 	.guess = icmp_guess,
 	.post_build = icmp_post_build,
+	.hashret = wc_corr_icmp_hashret,
+	.answers = wc_corr_icmperror_answers,
 };

@@ -10,6 +10,7 @@
 #include "wirecraft/proto.h"
 
 #include "icmp6_impl.h"
+#include "corr.h"
 
 extern const struct wc_proto wc_proto_iperror6;
 extern const struct wc_proto wc_proto_icmp6_nd_rs, wc_proto_icmp6_nd_ra, wc_proto_icmp6_nd_ns,
@@ -172,27 +173,35 @@ static const struct wc_field unknown_fields[] = {
 
 const struct wc_proto wc_proto_icmp6_echo_request = ICMP6_PROTO(
 	"ICMPv6EchoRequest", "ICMPv6 Echo Request", echo_request_fields,
-	.summary = echo_summary);
+	.summary = echo_summary, .hashret = wc_corr_icmp6_echo_hashret,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_echo_reply = ICMP6_PROTO(
-	"ICMPv6EchoReply", "ICMPv6 Echo Reply", echo_reply_fields, .summary = echo_summary);
+	"ICMPv6EchoReply", "ICMPv6 Echo Reply", echo_reply_fields, .summary = echo_summary,
+	.hashret = wc_corr_icmp6_echo_hashret, .answers = wc_corr_icmp6_echo_reply_answers);
 const struct wc_proto wc_proto_icmp6_dest_unreach = ICMP6_PROTO(
 	"ICMPv6DestUnreach", "ICMPv6 Destination Unreachable", dest_unreach_fields,
-	.guess = quoted);
+	.guess = quoted, .answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_packet_too_big = ICMP6_PROTO(
-	"ICMPv6PacketTooBig", "ICMPv6 Packet Too Big", packet_too_big_fields, .guess = quoted);
+	"ICMPv6PacketTooBig", "ICMPv6 Packet Too Big", packet_too_big_fields, .guess = quoted,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_time_exceeded = ICMP6_PROTO(
-	"ICMPv6TimeExceeded", "ICMPv6 Time Exceeded", time_exceeded_fields, .guess = quoted);
+	"ICMPv6TimeExceeded", "ICMPv6 Time Exceeded", time_exceeded_fields, .guess = quoted,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_param_problem = ICMP6_PROTO(
 	"ICMPv6ParamProblem", "ICMPv6 Parameter Problem", param_problem_fields,
-	.guess = quoted);
+	.guess = quoted, .answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_mld_query = ICMP6_PROTO(
-	"ICMPv6MLQuery", "MLD - Multicast Listener Query", mld_query_fields);
+	"ICMPv6MLQuery", "MLD - Multicast Listener Query", mld_query_fields,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_mld_report = ICMP6_PROTO(
-	"ICMPv6MLReport", "MLD - Multicast Listener Report", mld_report_fields);
+	"ICMPv6MLReport", "MLD - Multicast Listener Report", mld_report_fields,
+	.answers = wc_corr_icmp6_mld_report_answers);
 const struct wc_proto wc_proto_icmp6_mld_done = ICMP6_PROTO(
-	"ICMPv6MLDone", "MLD - Multicast Listener Done", mld_done_fields);
+	"ICMPv6MLDone", "MLD - Multicast Listener Done", mld_done_fields,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_unknown = ICMP6_PROTO(
-	"ICMPv6Unknown", "Scapy6 ICMPv6 fallback class", unknown_fields);
+	"ICMPv6Unknown", "Scapy6 ICMPv6 fallback class", unknown_fields,
+	.answers = wc_corr_icmp6_answers);
 
 /* Which class a type byte names, and the fewest bytes Scapy needs before it uses that class
  * (its icmp6typesminhdrlen; shorter messages stay Raw). Types Scapy has classes for that

@@ -10,6 +10,7 @@
 #include "wirecraft/proto.h"
 
 #include "icmp6_impl.h"
+#include "corr.h"
 
 ICMP6_SUMMARY(ra_summary, "%name% Lifetime %routerlifetime% Hop Limit %chlim% "
 			  "Preference %prf% Managed %M% Other %O% Home %H%")
@@ -76,18 +77,22 @@ static const struct wc_field redirect_fields[] = {
 #define ND_MSG(cls, ttl, tbl, ...) ICMP6_PROTO(cls, ttl, tbl, .guess = next_option, __VA_ARGS__)
 
 const struct wc_proto wc_proto_icmp6_nd_rs = ND_MSG(
-	"ICMPv6ND_RS", "ICMPv6 Neighbor Discovery - Router Solicitation", rs_fields);
+	"ICMPv6ND_RS", "ICMPv6 Neighbor Discovery - Router Solicitation", rs_fields,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_nd_ra = ND_MSG(
 	"ICMPv6ND_RA", "ICMPv6 Neighbor Discovery - Router Advertisement", ra_fields,
-	.summary = ra_summary);
+	.summary = ra_summary, .answers = wc_corr_icmp6_nd_ra_answers);
 const struct wc_proto wc_proto_icmp6_nd_ns = ND_MSG(
 	"ICMPv6ND_NS", "ICMPv6 Neighbor Discovery - Neighbor Solicitation", ns_fields,
-	.summary = tgt_summary);
+	.summary = tgt_summary, .hashret = wc_corr_icmp6_nd_tgt_hashret,
+	.answers = wc_corr_icmp6_answers);
 const struct wc_proto wc_proto_icmp6_nd_na = ND_MSG(
 	"ICMPv6ND_NA", "ICMPv6 Neighbor Discovery - Neighbor Advertisement", na_fields,
-	.summary = tgt_summary);
+	.summary = tgt_summary, .hashret = wc_corr_icmp6_nd_tgt_hashret,
+	.answers = wc_corr_icmp6_nd_na_answers);
 const struct wc_proto wc_proto_icmp6_nd_redirect = ND_MSG(
-	"ICMPv6ND_Redirect", "ICMPv6 Neighbor Discovery - Redirect", redirect_fields);
+	"ICMPv6ND_Redirect", "ICMPv6 Neighbor Discovery - Redirect", redirect_fields,
+	.answers = wc_corr_icmp6_answers);
 
 /* ---- ND options ---------------------------------------------------------------------- */
 

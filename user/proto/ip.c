@@ -4,6 +4,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 /* Scapy's IP_PROTOS as it loads them from the distribution's /etc/protocols ('-' read as
  * '_'): the names its show prints and proto= accepts. */
 const struct wc_name wc_ip_protos[] = {
@@ -134,6 +136,8 @@ const struct wc_proto wc_proto_ip = {
 	.payload_len = payload_len,
 	.summary = ip_summary,
 	.pseudo_dst = ip_pseudo_dst,
+	.hashret = wc_corr_ip_hashret,
+	.answers = wc_corr_ip_answers,
 };
 
 /* Scapy's IPerror is a subclass of IP: it builds the same way (len, chksum), cuts Padding
@@ -150,4 +154,6 @@ const struct wc_proto wc_proto_iperror = {
 	.payload_len = payload_len,
 	.bind_as = &wc_proto_ip,
 	.pseudo_dst = ip_pseudo_dst,
+	.hashret = wc_corr_ip_hashret,
+	.answers = wc_corr_iperror_answers,
 };

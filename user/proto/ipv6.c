@@ -4,6 +4,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 extern const struct wc_name wc_ipv6_nh_names[];
 
 enum { F_VERSION, F_TC, F_FL, F_PLEN, F_NH, F_HLIM, F_SRC, F_DST };
@@ -54,6 +56,8 @@ const struct wc_proto wc_proto_ipv6 = {
 	.nfields = sizeof(ipv6_fields) / sizeof(ipv6_fields[0]),
 	.payload_len = payload_len,
 	.summary = ipv6_summary,
+	.hashret = wc_corr_ipv6_hashret,
+	.answers = wc_corr_ipv6_answers,
 };
 
 const struct wc_proto wc_proto_iperror6 = {
@@ -62,4 +66,6 @@ const struct wc_proto wc_proto_iperror6 = {
 	.fields = ipv6_fields,
 	.nfields = sizeof(ipv6_fields) / sizeof(ipv6_fields[0]),
 	.payload_len = payload_len,
+	.hashret = wc_corr_ipv6_hashret,
+	.answers = wc_corr_iperror6_answers,
 };

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Raw (bytes no layer claims) and Padding (bytes beyond a length field). */
+#include "wirecraft/match.h"
 #include "wirecraft/proto.h"
 
 static const struct wc_field raw_fields[] = {
@@ -11,6 +12,7 @@ const struct wc_proto wc_proto_raw = {
 	.title = "Raw",
 	.fields = raw_fields,
 	.nfields = 1,
+	.answers = wc_answers_true, /* Scapy's Raw.answers: anything (Padding inherits it) */
 };
 
 const struct wc_proto wc_proto_padding = {
@@ -18,4 +20,5 @@ const struct wc_proto wc_proto_padding = {
 	.title = "Padding",
 	.fields = raw_fields,
 	.nfields = 1,
+	.answers = wc_answers_true, /* Scapy's Raw.answers: anything (Padding inherits it) */
 };

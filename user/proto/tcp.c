@@ -4,6 +4,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 extern const struct wc_name wc_tcp_services[];
 
 static const struct wc_name tcp_flags[] = {
@@ -61,6 +63,8 @@ const struct wc_proto wc_proto_tcp = {
 	.csum_proto = 6,
 	.opt_align = 4,
 	.summary = tcp_summary,
+	.hashret = wc_corr_tcp_hashret,
+	.answers = wc_corr_tcp_answers,
 };
 
 const struct wc_proto wc_proto_tcperror = {
@@ -71,4 +75,6 @@ const struct wc_proto wc_proto_tcperror = {
 	.csum = WC_CS_PSEUDO,
 	.csum_proto = 6,
 	.opt_align = 4,
+	.hashret = wc_corr_tcp_hashret,
+	.answers = wc_corr_tcperror_answers,
 };

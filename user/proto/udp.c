@@ -4,6 +4,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 extern const struct wc_name wc_udp_services[];
 
 enum { F_SPORT, F_DPORT, F_LEN, F_CHKSUM };
@@ -53,6 +55,8 @@ const struct wc_proto wc_proto_udp = {
 	.csum_zero_ffff = true,
 	.payload_len = payload_len,
 	.summary = udp_summary,
+	.hashret = wc_corr_udp_hashret,
+	.answers = wc_corr_udp_answers,
 };
 
 /* A subclass of UDP in Scapy: Padding cut by its len as UDP's. */
@@ -65,4 +69,6 @@ const struct wc_proto wc_proto_udperror = {
 	.csum_proto = 17,
 	.csum_zero_ffff = true,
 	.payload_len = payload_len,
+	.hashret = wc_corr_udperror_hashret,
+	.answers = wc_corr_udperror_answers,
 };

@@ -12,6 +12,8 @@
 
 struct wc_pkt;
 struct wc_layer;
+struct wc_hr;         /* match.h */
+struct wc_match_opts; /* match.h */
 
 /* What a field holds, which decides how it is parsed, written, shown and dissected. */
 enum wc_kind {
@@ -126,6 +128,15 @@ struct wc_proto {
 	 * dst[0..3]) and returns true, or returns false to leave the destination alone.
 	 * Asked of the IP or IPv6 layer itself too. NULL: false. */
 	bool (*pseudo_dst)(const struct wc_layer *l, uint8_t dst[16]);
+	/* Correlation (Scapy's hashret() and answers(); contract in match.h). hashret feeds
+	 * this layer's part of the key into h and returns the index of the layer hashed next
+	 * (li + 1: Scapy's "+ self.payload.hashret()"; p->nlayers or more: nothing follows).
+	 * answers says whether layer ri of reply r answers layer si of request s (si may be
+	 * s->nlayers: Scapy's NoPayload). NULL: Scapy's Packet defaults, the payload's hash
+	 * alone, and "same proto, then the payloads answer". */
+	unsigned (*hashret)(const struct wc_pkt *p, unsigned li, struct wc_hr *h);
+	bool (*answers)(const struct wc_pkt *r, unsigned ri, const struct wc_pkt *s, unsigned si,
+			const struct wc_match_opts *o);
 };
 
 /* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
