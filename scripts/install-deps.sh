@@ -7,7 +7,7 @@ PKGS=(
   build-essential pkg-config
   libbpf-dev libxdp-dev libelf-dev zlib1g-dev libpcap-dev
   clang llvm bpftool
-  libcmocka-dev
+  libcmocka-dev libclang-rt-14-dev
   python3-scapy tshark tcpdump
   iproute2 iputils-ping bc
 )

@@ -158,6 +158,18 @@ int wc_dissect(struct wc_pkt *p, const uint8_t *bytes, size_t len, const struct 
 		if (h == 0 && l->proto == pr)
 			break;
 	}
+	/* Out of layer slots (deeply nested ICMP errors): the bytes left go into one last Raw
+	 * layer, so that every byte still belongs to some layer. The loop keeps a slot free. */
+	if (off < end && p->nlayers < WC_MAX_LAYERS - npad) {
+		struct wc_layer *l = &p->l[p->nlayers++];
+
+		memset(l, 0, sizeof(*l));
+		l->proto = &wc_proto_raw;
+		l->off = (uint32_t)off;
+		read_fields(l, bytes + off, end - off);
+		l->hlen = (uint32_t)(end - off);
+		l->status = WC_LS_MALFORMED;
+	}
 	while (npad > 0 && p->nlayers < WC_MAX_LAYERS) {
 		struct wc_layer *l = &p->l[p->nlayers++];
 
