@@ -10,7 +10,7 @@ WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -Iuser/include -Iuser
 ALLCFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC -MMD -MP
-LDLIBS   := -lpcap -lxdp -lbpf -lelf -lz
+LDLIBS   := -lpcap -lxdp -lbpf -lelf -lz -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRCS  := $(wildcard user/*.c user/proto/*.c)

@@ -37,6 +37,11 @@ XDP_LIB_OBJS := $(B)/obj/user/xdp.o $(B)/san/user/xdp.o
 $(XDP_LIB_OBJS): $(B)/bpf/reflect.skel.h
 $(XDP_LIB_OBJS): CPPFLAGS += -I$(B)/bpf
 
+# The reply-steering loader embeds steer.bpf.c; it also shares bpf/cookie.h with it.
+STEER_LIB_OBJS := $(B)/obj/user/steer.o $(B)/san/user/steer.o
+$(STEER_LIB_OBJS): $(B)/bpf/steer.skel.h
+$(STEER_LIB_OBJS): CPPFLAGS += -I$(B)/bpf
+
 # libbpf and what it needs when linked statically (only those the Makefile does not list yet).
 # libxdp is not needed by the reflector: it is attached through a bpf_link, see user/xdp.c.
 LDLIBS += $(filter-out $(LDLIBS),-lbpf -lelf -lz)

@@ -80,5 +80,8 @@ int cmd_send(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_reflect(int argc, char **argv);
 int cmd_sniff(int argc, char **argv);
+int cmd_sr(int argc, char **argv);
+int cmd_sr1(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wirecraft/live.h"
 #include "wirecraft/port.h"
 #include "wirecraft/send.h"
 #include "wirecraft/tmpl.h"
@@ -26,8 +27,12 @@ static const char send_help[] =
 	"      --rate PPS|max    packets per second in all (default: max)\n"
 	"      --bandwidth BPS   bits per second on the wire (k, M, G suffixes)\n"
 	"      --duration S      stop after S seconds\n"
-	"      --engine E        auto|xsk|xsk-copy|xsk-zc|packet|pcap (default: auto)\n"
-	"      --queues N        send from N queues, one thread each (default: 1)\n"
+	"      --engine E        auto|xsk|xsk-copy|xsk-zc|live|packet|pcap (default: auto):\n"
+	"                        auto takes AF_XDP zero-copy if the driver has it, else live\n"
+	"                        frames (generated in the kernel by XDP, 5.18+), else AF_XDP\n"
+	"                        copy mode, else AF_PACKET, and says which\n"
+	"      --queues N        send from N queues, one thread each (default: 1); live: N\n"
+	"                        threads, one per CPU\n"
 	"      --queue Q         the first queue (default: 0)\n"
 	"      --dry-run         write to a pcap file (-w) instead of sending\n"
 	"  -w, --write FILE      the pcap file for --dry-run / --engine pcap\n"
@@ -69,12 +74,13 @@ static enum wc_engine parse_engine(const char *s)
 	} names[] = {
 		{"auto", WC_ENGINE_AUTO}, {"xsk", WC_ENGINE_XSK}, {"xsk-copy", WC_ENGINE_XSK_COPY},
 		{"xsk-zc", WC_ENGINE_XSK_ZC}, {"packet", WC_ENGINE_PACKET}, {"pcap", WC_ENGINE_PCAP},
+		{"live", WC_ENGINE_LIVE},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i].name))
 			return names[i].e;
-	cli_usage("send", "unknown engine '%s' (auto, xsk, xsk-copy, xsk-zc, packet, pcap)", s);
+	cli_usage("send", "unknown engine '%s' (auto, xsk, xsk-copy, xsk-zc, live, packet, pcap)", s);
 }
 
 static void parse_opts(int argc, char **argv, struct send_cli *o)
@@ -166,10 +172,87 @@ static void add_link_layer(struct send_cli *o, struct wc_set *set, bool *starts_
 		cli_die("interface", "%s: %s", o->iface, strerror(-err));
 }
 
+/* One port per queue with `engine`; on failure none stays open and `why` says why. */
+static int open_ports(const struct send_cli *o, const struct wc_port_opts *base,
+		      enum wc_engine engine, struct wc_port **ports, char *why)
+{
+	for (unsigned q = 0; q < o->queues; q++) {
+		struct wc_port_opts po = *base;
+		int err;
+
+		po.engine = engine;
+		po.queue = o->queue + q;
+		why[0] = 0;
+		err = wc_port_open(&po, &ports[q], why);
+		if (err) {
+			for (unsigned i = 0; i < q; i++)
+				wc_port_close(ports[i]);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* The engine: AUTO takes AF_XDP zero-copy where the driver has it, else live frames where
+ * the kernel and the device can run them, else what wc_port_open's AUTO finds (AF_XDP copy
+ * mode, else AF_PACKET). LIVE falls back the same way when the set or the system can't have
+ * live frames. Returns the live engine, or NULL with the ports open; `note` says what was
+ * passed over and why. */
+static struct wc_live *open_engine(const struct send_cli *o, const struct wc_tmpl *t,
+				   const struct wc_port_opts *base, struct wc_port **ports,
+				   char *note, size_t cap)
+{
+	enum wc_engine e = o->engine;
+	char why[160] = "", lwhy[160] = "";
+	struct wc_live *live;
+	uint64_t feat;
+	int err;
+
+	note[0] = 0;
+	if (e == WC_ENGINE_AUTO) {
+		/* Ask the driver first where the kernel can tell: trying a zero-copy bind
+		 * reconfigures a queue on drivers that have it. */
+		int ferr = wc_live_xdp_features(o->iface, &feat);
+
+		if ((ferr || (feat & 8 /* XSK_ZEROCOPY */)) &&
+		    open_ports(o, base, WC_ENGINE_XSK_ZC, ports, why) == 0)
+			return NULL;
+		snprintf(note, cap, "auto: no AF_XDP zero-copy on %s", o->iface);
+	}
+	if (e == WC_ENGINE_AUTO || e == WC_ENGINE_LIVE) {
+		struct wc_live_opts lo = {.ifname = o->iface, .threads = o->queues};
+
+		err = wc_live_open(t, &lo, &live, lwhy);
+		if (!err) {
+			if (note[0])
+				snprintf(note + strlen(note), cap - strlen(note), ": using live frames");
+			return live;
+		}
+		if (err == -EPERM || err == -EACCES)
+			cli_die("send", "live frames: %s: needs root (CAP_BPF, CAP_NET_ADMIN)", lwhy);
+		snprintf(note + strlen(note), cap - strlen(note), "%slive frames unavailable (%s)",
+			 note[0] ? "; " : "", lwhy);
+		e = WC_ENGINE_AUTO;
+	}
+	err = open_ports(o, base, e, ports, why);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			cli_die("send", "%s: needs root (CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF)", why);
+		cli_die("send", "%s", why[0] ? why : strerror(-err));
+	}
+	if (why[0]) /* the port's own fallback, which says what it took */
+		snprintf(note + strlen(note), cap - strlen(note), "%s%s", note[0] ? "; " : "", why);
+	else if (note[0])
+		snprintf(note + strlen(note), cap - strlen(note), ": using %s",
+			 wc_port_engine(ports[0]));
+	return NULL;
+}
+
 int cmd_send(int argc, char **argv)
 {
 	struct send_cli o = {.queues = 1};
 	struct wc_port *ports[64] = {0};
+	struct wc_live *live;
 	struct wc_tmpl *t;
 	struct wc_set *set;
 	struct wc_send_stats st;
@@ -189,30 +272,27 @@ int cmd_send(int argc, char **argv)
 	if (err)
 		cli_die_err("expression", err);
 	tb = wc_tmpl_bytes(t, &tlen);
-	for (unsigned q = 0; q < o.queues; q++) {
-		struct wc_port_opts po = {
-			.ifname = o.iface, .path = o.write, .engine = o.engine,
-			.queue = o.queue + q, .tmpl = tb, .tmpl_len = tlen, .starts_at_ip = at_ip,
+	{
+		struct wc_port_opts base = {
+			.ifname = o.iface, .path = o.write, .tmpl = tb, .tmpl_len = tlen,
+			.starts_at_ip = at_ip,
 		};
-		char why[160] = "";
+		char note[480];
 
-		err = wc_port_open(&po, &ports[q], why);
-		if (err) {
-			for (unsigned i = 0; i < q; i++)
-				wc_port_close(ports[i]);
-			if (err == -EPERM || err == -EACCES)
-				cli_die("send", "%s: needs root (CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF)", why);
-			cli_die("send", "%s", why[0] ? why : strerror(-err));
-		}
-		if (why[0] && !o.quiet)
-			cli_warn("send", "%s", why);
+		live = open_engine(&o, t, &base, ports, note, sizeof(note));
+		if (note[0] && !o.quiet)
+			cli_warn("send", "%s", note);
 	}
 	if (!o.quiet) {
 		uint64_t n = wc_tmpl_count(t);
 
-		fprintf(stderr, "wirecraft: sending through %s, %u queue%s, %s path; the set has ",
-			wc_port_engine(ports[0]), o.queues, o.queues > 1 ? "s" : "",
-			wc_tmpl_is_fast(t) ? "template" : "full-build");
+		if (live)
+			fprintf(stderr, "wirecraft: sending through live frames (XDP in the kernel), "
+				"%u thread%s; the set has ", o.queues, o.queues > 1 ? "s" : "");
+		else
+			fprintf(stderr, "wirecraft: sending through %s, %u queue%s, %s path; the set has ",
+				wc_port_engine(ports[0]), o.queues, o.queues > 1 ? "s" : "",
+				wc_tmpl_is_fast(t) ? "template" : "full-build");
 		if (n == UINT64_MAX)
 			fputs("more than 2^64 packets\n", stderr);
 		else
@@ -222,8 +302,17 @@ int cmd_send(int argc, char **argv)
 	o.so.stop = &cli_stop;
 	o.so.progress = progress;
 	o.so.arg = &o;
-	err = wc_send(ports, o.queues, t, &o.so, &st);
-	for (unsigned q = 0; q < o.queues; q++) {
+	if (live) {
+		err = wc_live_send(live, &o.so, &st);
+		if (wc_live_device_drops(live))
+			cli_warn("send", "%s dropped %llu frames it could not transmit (a full "
+				 "receiver queue?)", o.iface,
+				 (unsigned long long)wc_live_device_drops(live));
+		wc_live_close(live);
+	} else {
+		err = wc_send(ports, o.queues, t, &o.so, &st);
+	}
+	for (unsigned q = 0; q < o.queues && ports[q]; q++) {
 		int e = wc_port_close(ports[q]);
 		if (e && !cerr)
 			cerr = e;

@@ -22,6 +22,9 @@ static const struct cmd cmds[] = {
 	{"reflect", cmd_reflect, "answer probes for a population of hosts with XDP (a test target)"},
 	{"send", cmd_send, "send the packets of an expression: AF_XDP, AF_PACKET or a pcap file"},
 	{"sniff", cmd_sniff, "capture packets with a tcpdump filter: summary, JSON, pcap"},
+	{"sr", cmd_sr, "send packets and pair the answers with them (Scapy's sr()), XDP-steered"},
+	{"sr1", cmd_sr1, "send packets and show the first answer in full (Scapy's sr1())"},
+	{"stats", cmd_stats, "the counters of the wirecraft XDP programs on an interface"},
 };
 
 static void usage(FILE *f)

@@ -182,22 +182,18 @@ static int neigh_cb(struct nlmsghdr *h, void *arg)
 	return 1;
 }
 
-int wc_iface_nexthop_mac(const struct wc_iface *ifc, int family, const void *dst,
-			 uint64_t *mac)
+int wc_iface_nexthop(const struct wc_iface *ifc, int family, const void *dst, void *nh)
 {
 	struct {
 		struct nlmsghdr h;
 		struct rtmsg rt;
 		char attrs[64];
 	} rq = {0};
-	struct {
-		struct nlmsghdr h;
-		struct ndmsg nd;
-	} nq = {0};
 	struct route_ans ra = {.family = family};
 	int alen = family == AF_INET ? 4 : 16, err;
 	struct rtattr *at;
 
+	(void)ifc; /* the kernel's choice, as wc_iface_nexthop_mac always made it (no RTA_OIF) */
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
 	/* Which next hop the kernel would use for dst. */
@@ -213,9 +209,24 @@ int wc_iface_nexthop_mac(const struct wc_iface *ifc, int family, const void *dst
 	err = nl_talk(&rq.h, route_cb, &ra);
 	if (err && err != -ENOENT)
 		return err == -ENETUNREACH ? -EHOSTUNREACH : err;
+	memcpy(nh, ra.has_gw ? ra.gw : dst, (size_t)alen);
+	return 0;
+}
 
-	struct neigh_ans na = {.family = family, .ifindex = ifc->ifindex,
-			       .addr = ra.has_gw ? ra.gw : dst};
+int wc_iface_nexthop_mac(const struct wc_iface *ifc, int family, const void *dst,
+			 uint64_t *mac)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ndmsg nd;
+	} nq = {0};
+	uint8_t nh[16];
+	int err = wc_iface_nexthop(ifc, family, dst, nh);
+
+	if (err)
+		return err;
+
+	struct neigh_ans na = {.family = family, .ifindex = ifc->ifindex, .addr = nh};
 	nq.h.nlmsg_len = NLMSG_LENGTH(sizeof(nq.nd));
 	nq.h.nlmsg_type = RTM_GETNEIGH;
 	nq.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -302,6 +313,64 @@ int wc_set_apply_iface(struct wc_set *s, const struct wc_iface *ifc)
 					 &nh) == 0)
 			set_default(&s->l[0], "dst", nh, NULL);
 		break;
+	}
+	return 0;
+}
+
+/* The MAC a multicast or broadcast destination maps to (RFC 1112 6.4, RFC 2464 7), if it is
+ * one. */
+static bool group_mac(int fam, uint32_t v4, const uint8_t *v6, uint64_t *mac)
+{
+	if (fam == AF_INET) {
+		uint32_t h = ntohl(v4);
+
+		if (h == 0xffffffffu) {
+			*mac = 0xffffffffffffULL;
+			return true;
+		}
+		if ((h >> 28) == 0xe) {
+			*mac = 0x01005e000000ULL | (h & 0x7fffff);
+			return true;
+		}
+		return false;
+	}
+	if (v6[0] != 0xff)
+		return false;
+	*mac = 0x333300000000ULL | (uint64_t)v6[12] << 24 | (uint64_t)v6[13] << 16 |
+	       (uint64_t)v6[14] << 8 | v6[15];
+	return true;
+}
+
+int wc_set_resolve_iface(struct wc_set *s, const struct wc_iface *ifc)
+{
+	const struct wc_proto *ether = wc_proto_find("Ether"), *ip = wc_proto_find("IP"),
+			      *ip6 = wc_proto_find("IPv6");
+	int err = wc_set_apply_iface(s, ifc), fi;
+
+	if (err || s->n == 0 || s->l[0].proto != ether)
+		return err;
+	fi = wc_field_index(ether, "dst");
+	if (fi < 0 || s->l[0].f[fi].kind != WC_SP_DEFAULT)
+		return 0; /* the user's, or the neighbour table had it */
+	for (unsigned i = 1; i < s->n; i++) {
+		int fam = s->l[i].proto == ip ? AF_INET : s->l[i].proto == ip6 ? AF_INET6 : 0;
+		uint8_t v6[16], nh[16];
+		uint32_t v4;
+		uint64_t mac;
+
+		if (!fam)
+			continue;
+		if (!first_dst(&s->l[i], "dst", &v4, v6))
+			return 0;
+		if (!group_mac(fam, v4, v6, &mac)) {
+			err = wc_iface_nexthop(ifc, fam, fam == AF_INET ? (void *)&v4 : (void *)v6, nh);
+			if (!err)
+				err = wc_iface_resolve(ifc, fam, nh, 3, 1000, &mac);
+			if (err)
+				return err;
+		}
+		set_default(&s->l[0], "dst", mac, NULL);
+		return 0;
 	}
 	return 0;
 }

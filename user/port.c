@@ -25,6 +25,10 @@ int wc_port_open(const struct wc_port_opts *o, struct wc_port **out, char *why)
 	case WC_ENGINE_PACKET:
 		err = wc_port_open_packet(p, o, why);
 		break;
+	case WC_ENGINE_LIVE:
+		snprintf(why, 160, "live frames are generated in the kernel, not sent through a port");
+		err = -EINVAL;
+		break;
 	case WC_ENGINE_AUTO:
 		/* AF_XDP first; AF_PACKET where it can't be had, saying why. */
 		err = wc_port_open_xsk(p, o, xwhy);
@@ -102,4 +106,40 @@ int wc_port_tx_drain(struct wc_port *p, int timeout_ms)
 void wc_port_get_stats(const struct wc_port *p, struct wc_port_stats *st)
 {
 	*st = p->st;
+	if (p->ops->stats)
+		p->ops->stats(p, st);
+}
+
+unsigned wc_port_rx_peek(struct wc_port *p, unsigned n, struct wc_rx_frame *out)
+{
+	unsigned got;
+
+	if (!p->ops->rx_peek)
+		return 0;
+	got = p->ops->rx_peek(p, n, out);
+	p->st.rx_packets += got;
+	for (unsigned i = 0; i < got; i++)
+		p->st.rx_bytes += out[i].len;
+	return got;
+}
+
+void wc_port_rx_release(struct wc_port *p)
+{
+	if (p->ops->rx_release)
+		p->ops->rx_release(p);
+}
+
+unsigned wc_port_tx_inflight(const struct wc_port *p)
+{
+	return p->ops->tx_inflight ? p->ops->tx_inflight(p) : 0;
+}
+
+unsigned wc_port_rx_pending(const struct wc_port *p)
+{
+	return p->ops->rx_pending ? p->ops->rx_pending(p) : 0;
+}
+
+int wc_port_fd(const struct wc_port *p)
+{
+	return p->ops->fd ? p->ops->fd(p) : -1;
 }

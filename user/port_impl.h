@@ -11,6 +11,13 @@ struct wc_port_ops {
 	int (*poll)(struct wc_port *p, int timeout_ms);
 	int (*drain)(struct wc_port *p, int timeout_ms);
 	int (*close)(struct wc_port *p);
+	/* optional: receiving (NULL: the port does not receive) */
+	unsigned (*rx_peek)(struct wc_port *p, unsigned n, struct wc_rx_frame *out);
+	void (*rx_release)(struct wc_port *p);
+	int (*fd)(const struct wc_port *p);
+	unsigned (*rx_pending)(const struct wc_port *p);
+	unsigned (*tx_inflight)(const struct wc_port *p);
+	void (*stats)(const struct wc_port *p, struct wc_port_stats *st); /* adds its own */
 };
 
 struct wc_port {

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* AF_XDP transmit through libxdp: a UMEM whose TX frames are filled with the template once,
  * a TX ring fed in batches, the completion ring drained lazily, and a sendto() kick only when
- * the kernel asks for one (need_wakeup). No XDP program is loaded for sending. */
+ * the kernel asks for one (need_wakeup). No XDP program is loaded for sending.
+ *
+ * Receiving (rx_frames > 0): the same socket gets an RX ring, and the UMEM rx_frames more
+ * frames, all on the fill ring from the start. One socket does both because a queue takes only
+ * one UMEM: a second socket with its own would be refused (EBUSY). The frames come from
+ * whatever XDP program redirects to this socket's XSKMAP slot (bpf/steer.bpf.c). */
 #include <errno.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
@@ -31,6 +36,11 @@ struct xk {
 	unsigned nfree;
 	unsigned reserved;  /* popped by reserve, waiting for submit */
 	unsigned inflight;  /* submitted, not yet completed */
+	/* receiving */
+	struct xsk_ring_cons rx;
+	unsigned rx_frames;
+	uint32_t rx_idx;    /* first RX descriptor handed out by the last peek */
+	unsigned rx_n;      /* how many */
 };
 
 static void reclaim(struct xk *k)
@@ -49,9 +59,15 @@ static unsigned xk_reserve(struct wc_port *p, unsigned n, uint8_t **frames)
 {
 	struct xk *k = p->priv;
 	unsigned got = 0;
+	uint32_t room;
 
 	if (k->nfree - k->reserved < n)
 		reclaim(k);
+	/* A completed frame does not mean a free TX slot: the kernel may post the completion
+	 * before it publishes its TX ring consumer index. Promise only what submit can place. */
+	room = xsk_prod_nb_free(&k->tx, k->reserved + n);
+	if (room < k->reserved + n)
+		n = room > k->reserved ? room - k->reserved : 0;
 	while (got < n && k->reserved < k->nfree) {
 		uint64_t addr = k->free[k->nfree - 1 - k->reserved];
 
@@ -150,12 +166,99 @@ static int xk_close(struct wc_port *p)
 	return 0;
 }
 
+static unsigned xk_rx_peek(struct wc_port *p, unsigned n, struct wc_rx_frame *out)
+{
+	struct xk *k = p->priv;
+	uint32_t idx = 0;
+
+	if (!k->rx_frames)
+		return 0;
+	if (k->rx_n) /* the caller forgot to release: do it, never hand a frame out twice */
+		p->ops->rx_release(p);
+	n = xsk_ring_cons__peek(&k->rx, n, &idx);
+	for (unsigned i = 0; i < n; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&k->rx, idx + i);
+
+		out[i].data = xsk_umem__get_data(k->area, d->addr);
+		out[i].len = d->len;
+	}
+	k->rx_idx = idx;
+	k->rx_n = n;
+	return n;
+}
+
+/* The frames of the last peek go back to the fill ring, in one batch. The fill ring has a slot
+ * for every RX frame, so the reservation always succeeds. */
+static void xk_rx_release(struct wc_port *p)
+{
+	struct xk *k = p->priv;
+	uint32_t fidx;
+
+	if (!k->rx_n)
+		return;
+	if (xsk_ring_prod__reserve(&k->fill, k->rx_n, &fidx) == k->rx_n) {
+		for (unsigned i = 0; i < k->rx_n; i++) {
+			uint64_t a = xsk_ring_cons__rx_desc(&k->rx, k->rx_idx + i)->addr;
+
+			*xsk_ring_prod__fill_addr(&k->fill, fidx + i) = xsk_umem__extract_addr(a);
+		}
+		xsk_ring_prod__submit(&k->fill, k->rx_n);
+	}
+	xsk_ring_cons__release(&k->rx, k->rx_n);
+	k->rx_n = 0;
+	/* drivers that stop when the fill ring runs dry wait for a kick */
+	if (xsk_ring_prod__needs_wakeup(&k->fill))
+		recvfrom(xsk_socket__fd(k->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+/* Read-only on the shared ring indexes (libxdp's helpers would move the consumer's cached
+ * copies, which belong to the receiving thread). */
+static unsigned xk_rx_pending(const struct wc_port *p)
+{
+	const struct xk *k = p->priv;
+
+	if (!k->rx_frames)
+		return 0;
+	return __atomic_load_n(k->rx.producer, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(k->rx.consumer, __ATOMIC_ACQUIRE);
+}
+
+static unsigned xk_tx_inflight(const struct wc_port *p)
+{
+	return ((const struct xk *)p->priv)->inflight;
+}
+
+static int xk_fd(const struct wc_port *p)
+{
+	const struct xk *k = p->priv;
+
+	return k && k->xsk ? xsk_socket__fd(k->xsk) : -1;
+}
+
+static void xk_stats(const struct wc_port *p, struct wc_port_stats *st)
+{
+	const struct xk *k = p->priv;
+	struct xdp_statistics xs;
+	socklen_t len = sizeof(xs);
+
+	if (!k->rx_frames)
+		return;
+	if (getsockopt(xsk_socket__fd(k->xsk), SOL_XDP, XDP_STATISTICS, &xs, &len) == 0)
+		st->rx_dropped = xs.rx_dropped + xs.rx_ring_full;
+}
+
 static const struct wc_port_ops xk_ops = {
 	.reserve = xk_reserve,
 	.submit = xk_submit,
 	.poll = xk_poll,
 	.drain = xk_drain,
 	.close = xk_close,
+	.rx_peek = xk_rx_peek,
+	.rx_release = xk_rx_release,
+	.fd = xk_fd,
+	.rx_pending = xk_rx_pending,
+	.tx_inflight = xk_tx_inflight,
+	.stats = xk_stats,
 };
 
 static int fail(struct wc_port *p, char *why, const char *what, int err)
@@ -193,9 +296,17 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 	/* Rings are powers of two; one TX slot and one completion slot per frame. */
 	if (k->nframes & (k->nframes - 1))
 		return fail(p, why, "frames", -EINVAL);
+	k->rx_frames = o->rx_frames;
+	if (k->rx_frames & (k->rx_frames - 1))
+		return fail(p, why, "rx frames", -EINVAL);
 	ucfg.comp_size = k->nframes;
 	scfg.tx_size = k->nframes;
-	k->area_len = (size_t)k->nframes * FRAME_SIZE;
+	if (k->rx_frames) {
+		ucfg.fill_size = k->rx_frames;
+		scfg.rx_size = k->rx_frames;
+	}
+	/* TX frames first, then the RX frames */
+	k->area_len = (size_t)(k->nframes + k->rx_frames) * FRAME_SIZE;
 	k->area = mmap(NULL, k->area_len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (k->area == MAP_FAILED) {
@@ -218,12 +329,14 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 	default:
 		break;
 	}
-	err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem, NULL, &k->tx, &scfg);
+	err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem,
+				 k->rx_frames ? &k->rx : NULL, &k->tx, &scfg);
 	if (err && o->engine != WC_ENGINE_XSK_ZC && o->engine != WC_ENGINE_XSK_COPY) {
 		/* No zero-copy and no native XDP: the generic path still does AF_XDP. */
 		scfg.xdp_flags = XDP_FLAGS_SKB_MODE;
 		scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_COPY;
-		err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem, NULL, &k->tx, &scfg);
+		err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem,
+					 k->rx_frames ? &k->rx : NULL, &k->tx, &scfg);
 	}
 	if (err)
 		return fail(p, why, "AF_XDP socket", err);
@@ -242,6 +355,16 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 		k->free[k->nfree++] = addr;
 		if (o->tmpl)
 			memcpy(k->area + addr, o->tmpl, o->tmpl_len);
+	}
+	if (k->rx_frames) {
+		uint32_t idx;
+
+		if (xsk_ring_prod__reserve(&k->fill, k->rx_frames, &idx) != k->rx_frames)
+			return fail(p, why, "fill ring", -ENOBUFS);
+		for (unsigned i = 0; i < k->rx_frames; i++)
+			*xsk_ring_prod__fill_addr(&k->fill, idx + i) =
+				(uint64_t)(k->nframes + i) * FRAME_SIZE;
+		xsk_ring_prod__submit(&k->fill, k->rx_frames);
 	}
 	p->frame_cap = FRAME_SIZE;
 	if (o->tmpl_len > p->frame_cap)

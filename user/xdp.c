@@ -69,6 +69,13 @@ static void quiet_libbpf(void)
 	libbpf_set_print(libbpf_log);
 }
 
+/* The same for the library's other loaders (user/steer.c). Not in a public header. */
+void wc_xdp_libbpf_quiet(void);
+void wc_xdp_libbpf_quiet(void)
+{
+	quiet_libbpf();
+}
+
 /* ---- names and addresses ----------------------------------------------------------------- */
 
 static const char *const counter_names[WC_RC__MAX] = {

@@ -22,6 +22,25 @@ struct wc_iface {
 /* Read an interface's MAC and addresses. -ENODEV if it does not exist. */
 int wc_iface_get(const char *name, struct wc_iface *out);
 
+/* The address of the next hop towards `dst` (4 or 16 bytes, per `family`): the gateway when the
+ * kernel routes via one, else dst itself. Written to nh (as many bytes). -EHOSTUNREACH when
+ * there is no route. */
+int wc_iface_nexthop(const struct wc_iface *ifc, int family, const void *dst, void *nh);
+
+/* Ask the wire for the MAC of an on-link address (`family` AF_INET: an ARP who-has;
+ * AF_INET6: a Neighbour Solicitation), from ifc's MAC and address: up to `tries` requests,
+ * each waiting up to timeout_ms for the answer. Bounded: at most `tries` frames leave.
+ * Returns 0 with *mac set, -ETIMEDOUT when nobody answered, -EADDRNOTAVAIL when ifc has no
+ * address of that family to ask from, or -errno (-EPERM: needs CAP_NET_RAW). */
+int wc_iface_resolve(const struct wc_iface *ifc, int family, const void *addr, int tries,
+		     int timeout_ms, uint64_t *mac);
+
+/* wc_set_apply_iface(), and then, when the set starts at Ether and its dst is still unknown,
+ * the next hop of the first destination: multicast and broadcast destinations map to their
+ * MACs, unicast ones are resolved with wc_iface_resolve() (3 tries of 1 s). Returns 0,
+ * -ETIMEDOUT (no answer from the next hop), -EHOSTUNREACH (no route) or -errno. */
+int wc_set_resolve_iface(struct wc_set *s, const struct wc_iface *ifc);
+
 /* The MAC of the next hop towards `dst` (4 or 16 bytes, per `family`) through `ifc`: the
  * gateway's when the kernel routes via one, else dst's own, from the neighbour table.
  * -EHOSTUNREACH when the kernel has no entry for it (nothing is resolved here). */

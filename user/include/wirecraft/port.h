@@ -16,6 +16,7 @@ enum wc_engine {
 	WC_ENGINE_XSK_ZC,   /* AF_XDP, zero-copy only (fails where the driver lacks it) */
 	WC_ENGINE_PACKET,   /* AF_PACKET TX ring */
 	WC_ENGINE_PCAP,     /* a pcap file: dry runs */
+	WC_ENGINE_LIVE,     /* XDP live frames: not a port (live.h); wc_port_open refuses it */
 };
 
 struct wc_port_opts {
@@ -28,12 +29,18 @@ struct wc_port_opts {
 	/* Every TX frame starts out holding these bytes, once (the set's template). */
 	const uint8_t *tmpl;
 	size_t tmpl_len;
+	/* Receive too (xsk only): frames for the RX ring, a power of two; 0: transmit only. The
+	 * socket then takes what an XDP program redirects to it (see wc_port_fd()). */
+	unsigned rx_frames;
 };
 
 struct wc_port_stats {
 	uint64_t tx_packets, tx_bytes;
 	uint64_t tx_wakeups;   /* sendto() kicks: the syscalls the TX path made */
 	uint64_t tx_ring_full; /* times reserve found no free frame */
+	uint64_t rx_packets, rx_bytes; /* frames handed out by wc_port_rx_peek */
+	uint64_t rx_dropped;   /* the kernel's count of frames it could not queue to us (RX ring
+				  or fill ring empty, XDP_STATISTICS), where the port knows it */
 };
 
 struct wc_port;
@@ -60,7 +67,28 @@ int wc_port_tx_submit(struct wc_port *p, unsigned n, const uint32_t *lens);
 int wc_port_tx_poll(struct wc_port *p, int timeout_ms);
 /* Wait until everything submitted has left (bounded by timeout_ms). */
 int wc_port_tx_drain(struct wc_port *p, int timeout_ms);
+/* Frames submitted and not yet completed (AF_XDP copy mode: mostly not yet sent, as the
+ * kernel sends a few dozen per kick). 0 for ports that do not keep such a count. */
+unsigned wc_port_tx_inflight(const struct wc_port *p);
 
 void wc_port_get_stats(const struct wc_port *p, struct wc_port_stats *st);
+
+/* Receiving (ports opened with rx_frames). Frames are handed out in place, in the port's
+ * memory; WC_PORT_RX_HEADROOM bytes before data belong to the frame too (an XDP program's
+ * metadata lands there, see bpf_xdp_adjust_meta). Peek up to n frames, use them, then give
+ * all of them back with wc_port_rx_release() before peeking again. */
+#define WC_PORT_RX_HEADROOM 32
+struct wc_rx_frame {
+	uint8_t *data;
+	uint32_t len;
+};
+unsigned wc_port_rx_peek(struct wc_port *p, unsigned n, struct wc_rx_frame *out);
+void wc_port_rx_release(struct wc_port *p);
+/* Frames waiting in the RX ring (handed out or not, until released). Safe to call from
+ * another thread than the one receiving: a sender uses it to hold back before the ring
+ * overflows. */
+unsigned wc_port_rx_pending(const struct wc_port *p);
+/* The port's socket (AF_XDP: for an XSKMAP and for poll()), or -1. */
+int wc_port_fd(const struct wc_port *p);
 
 #endif

@@ -14,5 +14,7 @@
 #include "port.h"   /* transports: AF_XDP, AF_PACKET, pcap */
 #include "rate.h"   /* rate control */
 #include "xdp.h"    /* the XDP programs: loading, counters */
+#include "steer.h"  /* reply steering: the XDP program that picks our answers */
+#include "sr.h"     /* send and receive: Scapy's sr() over AF_XDP */
 
 #endif

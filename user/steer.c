@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Loading, configuring and attaching the reply-steering program (bpf/steer.bpf.c) from its
+ * embedded skeleton; filling its XSKMAP and expected-reply map; reading its counters and its
+ * copy ring buffer.
+ *
+ * As for the reflector (user/xdp.c), attachment is a bpf_link owned by this process and nothing
+ * is pinned: the program leaves the interface when the process exits, kill -9 included.
+ */
+#include "wirecraft/steer.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../bpf/cookie.h"
+#include "steer.skel.h"
+
+struct wc_steer {
+	struct steer_bpf *skel;
+	struct bpf_link *link; /* WC_XDP_AUTO */
+	int link_fd;           /* forced modes: a raw link (libbpf has no flags for XDP links) */
+	enum wc_xdp_mode mode;
+	struct ring_buffer *rb;
+	int (*copy_fn)(const struct wc_steer_copy *rec, void *arg);
+	void *copy_arg;
+};
+
+static const char *const counter_names[WC_SC__MAX] = {
+	[WC_SC_COOKIE] = "cookie",         [WC_SC_MAP] = "map",
+	[WC_SC_PASS] = "passed",           [WC_SC_BAD_COOKIE] = "bad-cookie",
+	[WC_SC_NO_ENTRY] = "no-entry",     [WC_SC_MALFORMED] = "malformed",
+	[WC_SC_FRAGMENT] = "fragment",     [WC_SC_NO_SOCKET] = "no-socket",
+	[WC_SC_COPY_FULL] = "copy-full",   [WC_SC_DROP_IPCSUM] = "drop-ipcsum",
+};
+
+const char *wc_steer_counter_name(int counter)
+{
+	if (counter < 0 || counter >= WC_SC__MAX)
+		return NULL;
+	return counter_names[counter];
+}
+
+/* libbpf prints to stderr unless told otherwise; a library must not. user/xdp.c owns the
+ * printer (wc_xdp_set_log): this keeps its choice, silence by default. */
+void wc_xdp_libbpf_quiet(void);
+
+static void quiet_libbpf(void)
+{
+	wc_xdp_libbpf_quiet();
+}
+
+#define MAP_PREALLOC_MAX (1u << 16) /* bigger expected-reply maps grow on demand */
+
+int wc_steer_open(struct wc_steer **out, const struct wc_steer_opts *uo)
+{
+	struct wc_steer_opts o;
+	struct steer_bpf__rodata *ro;
+	struct wc_steer *s;
+	uint32_t copy_bytes;
+	int err;
+
+	if (!out || !uo || uo->sz < offsetof(struct wc_steer_opts, mode))
+		return -EINVAL;
+	for (size_t n = sizeof(o); n < uo->sz; n++)
+		if (((const char *)uo)[n])
+			return -E2BIG;
+	memset(&o, 0, sizeof(o));
+	memcpy(&o, uo, uo->sz < sizeof(o) ? uo->sz : sizeof(o));
+	if (o.flags & ~WC_SF__ALL)
+		return -EINVAL;
+	if ((o.flags & WC_SF_UDP) && (o.sport_n == 0 || o.sport_n > 65536 ||
+				      (uint32_t)o.sport_lo + o.sport_n > 65536))
+		return -EINVAL;
+	if (o.mode != WC_XDP_AUTO && o.mode != WC_XDP_NATIVE && o.mode != WC_XDP_SKB)
+		return -EINVAL;
+	copy_bytes = o.copy_bytes ? o.copy_bytes : 4u << 20;
+	if (copy_bytes < 4096 || (copy_bytes & (copy_bytes - 1)))
+		return -EINVAL;
+
+	quiet_libbpf();
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->link_fd = -1;
+	s->mode = o.mode;
+	s->skel = steer_bpf__open();
+	if (!s->skel) {
+		err = -errno;
+		goto fail;
+	}
+	ro = s->skel->rodata;
+	ro->cfg_flags = o.flags;
+	ro->cfg_key0 = o.key[0];
+	ro->cfg_key1 = o.key[1];
+	ro->cfg_sport_lo = o.sport_lo;
+	ro->cfg_sport_n = o.sport_n ? o.sport_n : 1;
+	ro->cfg_tcp_extra = o.tcp_extra;
+	if (o.flags & WC_SF_MAP) {
+		uint32_t n = o.map_entries ? o.map_entries : 1;
+
+		err = bpf_map__set_max_entries(s->skel->maps.expect, n);
+		/* A preallocated hash costs its full size at load; a big one is cheaper to grow. */
+		if (!err && n > MAP_PREALLOC_MAX)
+			err = bpf_map__set_map_flags(s->skel->maps.expect, BPF_F_NO_PREALLOC);
+		if (err)
+			goto fail;
+	}
+	if (o.flags & WC_SF_COPY) {
+		err = bpf_map__set_max_entries(s->skel->maps.copies, copy_bytes);
+		if (err)
+			goto fail;
+	}
+	err = steer_bpf__load(s->skel);
+	if (err)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	wc_steer_close(s);
+	return err < 0 ? err : -EINVAL;
+}
+
+int wc_steer_add_socket(struct wc_steer *s, unsigned queue, int xsk_fd)
+{
+	uint32_t k = queue;
+
+	if (!s || xsk_fd < 0)
+		return -EINVAL;
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.xsks), &k, &xsk_fd, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigned n)
+{
+	static const uint8_t ones[256] = {[0 ... 255] = 1};
+	int fd;
+
+	if (!s || (n && !keys))
+		return -EINVAL;
+	fd = bpf_map__fd(s->skel->maps.expect);
+	/* One system call per batch of 256 rather than per probe. */
+	while (n) {
+		uint32_t k = n < 256 ? n : 256;
+		LIBBPF_OPTS(bpf_map_batch_opts, bo, .elem_flags = BPF_ANY);
+
+		if (bpf_map_update_batch(fd, keys, ones, &k, &bo)) {
+			if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP && errno != 524)
+				return -errno;
+			/* kernels without batch ops for this map: one by one */
+			for (k = 0; k < (n < 256 ? n : 256); k++)
+				if (bpf_map_update_elem(fd, &keys[k], &ones[0], BPF_ANY))
+					return -errno;
+		}
+		keys += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int wc_steer_attach(struct wc_steer *s, int ifindex)
+{
+	if (!s || ifindex <= 0)
+		return -EINVAL;
+	if (s->link || s->link_fd >= 0)
+		return -EALREADY;
+	if (s->mode == WC_XDP_AUTO) {
+		s->link = bpf_program__attach_xdp(s->skel->progs.wc_steer, ifindex);
+		if (!s->link)
+			return -errno;
+		return 0;
+	}
+	LIBBPF_OPTS(bpf_link_create_opts, lo,
+		    .flags = s->mode == WC_XDP_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	s->link_fd = bpf_link_create(bpf_program__fd(s->skel->progs.wc_steer), ifindex, BPF_XDP, &lo);
+	if (s->link_fd < 0) {
+		int err = s->link_fd;
+
+		s->link_fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+static int on_copy(void *ctx, void *data, size_t size)
+{
+	struct wc_steer *s = ctx;
+
+	if (size < offsetof(struct wc_steer_copy, data))
+		return 0;
+	return s->copy_fn ? s->copy_fn(data, s->copy_arg) : 0;
+}
+
+int wc_steer_copy_fd(const struct wc_steer *s)
+{
+	return s ? bpf_map__fd(s->skel->maps.copies) : -EINVAL;
+}
+
+int wc_steer_copy_poll(struct wc_steer *s, int timeout_ms,
+		       int (*fn)(const struct wc_steer_copy *rec, void *arg), void *arg)
+{
+	int n;
+
+	if (!s)
+		return -EINVAL;
+	if (!s->rb) {
+		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.copies), on_copy, s, NULL);
+		if (!s->rb)
+			return -errno;
+	}
+	s->copy_fn = fn;
+	s->copy_arg = arg;
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	return n == -EINTR ? 0 : n;
+}
+
+int wc_steer_prog_fd(const struct wc_steer *s)
+{
+	return s ? bpf_program__fd(s->skel->progs.wc_steer) : -EINVAL;
+}
+
+/* ---- counters ----------------------------------------------------------------------------- */
+
+static int sum_percpu(int map_fd, uint64_t out[WC_SC__MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals;
+	int err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < WC_SC__MAX; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(map_fd, &k, vals)) {
+			err = -errno;
+			break;
+		}
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+	return err;
+}
+
+int wc_steer_counters(const struct wc_steer *s, uint64_t out[WC_SC__MAX])
+{
+	if (!s || !out)
+		return -EINVAL;
+	return sum_percpu(bpf_map__fd(s->skel->maps.counters), out);
+}
+
+/* The counters map of an attached wc_steer program, found by ids (nothing is pinned). */
+static int counters_of_prog(uint32_t prog_id, uint64_t out[WC_SC__MAX])
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info), map_ids[16], n;
+	int prog_fd, err = -ENOENT;
+
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		err = -errno;
+		goto out;
+	}
+	if (strcmp(info.name, "wc_steer") != 0)
+		goto out;
+	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = n;
+	info.map_ids = (uint64_t)(uintptr_t)map_ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		err = -errno;
+		goto out;
+	}
+	for (uint32_t i = 0; i < n && err == -ENOENT; i++) {
+		struct bpf_map_info mi;
+		uint32_t mlen = sizeof(mi);
+		int map_fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (map_fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		if (!bpf_obj_get_info_by_fd(map_fd, &mi, &mlen) && strcmp(mi.name, "counters") == 0 &&
+		    mi.type == BPF_MAP_TYPE_PERCPU_ARRAY && mi.max_entries == WC_SC__MAX)
+			err = sum_percpu(map_fd, out);
+		close(map_fd);
+	}
+out:
+	close(prog_fd);
+	return err;
+}
+
+int wc_steer_counters_ifindex(int ifindex, uint64_t out[WC_SC__MAX])
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	uint32_t ids[3];
+	int err;
+
+	if (ifindex <= 0 || !out)
+		return -EINVAL;
+	quiet_libbpf();
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	ids[0] = q.drv_prog_id;
+	ids[1] = q.skb_prog_id;
+	ids[2] = q.hw_prog_id;
+	for (int i = 0; i < 3; i++) {
+		if (!ids[i])
+			continue;
+		err = counters_of_prog(ids[i], out);
+		if (err != -ENOENT)
+			return err;
+	}
+	return -ENOENT;
+}
+
+void wc_steer_close(struct wc_steer *s)
+{
+	if (!s)
+		return;
+	if (s->link)
+		bpf_link__destroy(s->link);
+	if (s->link_fd >= 0)
+		close(s->link_fd);
+	ring_buffer__free(s->rb);
+	steer_bpf__destroy(s->skel);
+	free(s);
+}
