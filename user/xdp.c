@@ -10,6 +10,7 @@
  * killed process.
  */
 #define _GNU_SOURCE /* vasprintf */
+#include "bpf_counters.h"
 #include "wirecraft/xdp.h"
 
 #include <errno.h>
@@ -69,8 +70,7 @@ static void quiet_libbpf(void)
 	libbpf_set_print(libbpf_log);
 }
 
-/* The same for the library's other loaders (user/steer.c). Not in a public header. */
-void wc_xdp_libbpf_quiet(void);
+/* The same for the library's other loaders (bpf_counters.h). */
 void wc_xdp_libbpf_quiet(void)
 {
 	quiet_libbpf();
@@ -310,103 +310,15 @@ uint32_t wc_reflect_prog_id(const struct wc_reflect *r)
 
 /* ---- counters ---------------------------------------------------------------------------- */
 
-static int sum_percpu(int map_fd, uint64_t out[WC_RC__MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals;
-	int err = 0;
-
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < WC_RC__MAX; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(map_fd, &k, vals)) {
-			err = -errno;
-			break;
-		}
-		for (int c = 0; c < ncpu; c++)
-			out[k] += vals[c];
-	}
-	free(vals);
-	return err;
-}
-
 int wc_reflect_counters(const struct wc_reflect *r, uint64_t out[WC_RC__MAX])
 {
 	if (!r || !out)
 		return -EINVAL;
-	return sum_percpu(bpf_map__fd(r->skel->maps.counters), out);
-}
-
-/* The counters map of an attached wc_reflect program, found by ids: no pinning needed, so it
- * works from another process as long as the reflector runs. */
-static int counters_of_prog(uint32_t prog_id, uint64_t out[WC_RC__MAX])
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info), map_ids[16], n;
-	int prog_fd, err = -ENOENT;
-
-	prog_fd = bpf_prog_get_fd_by_id(prog_id);
-	if (prog_fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
-	}
-	if (strcmp(info.name, "wc_reflect") != 0)
-		goto out;
-	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = n;
-	info.map_ids = (uint64_t)(uintptr_t)map_ids;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
-	}
-	for (uint32_t i = 0; i < n && err == -ENOENT; i++) {
-		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi);
-		int map_fd = bpf_map_get_fd_by_id(map_ids[i]);
-
-		if (map_fd < 0)
-			continue;
-		memset(&mi, 0, sizeof(mi));
-		if (!bpf_obj_get_info_by_fd(map_fd, &mi, &mlen) && strcmp(mi.name, "counters") == 0 &&
-		    mi.type == BPF_MAP_TYPE_PERCPU_ARRAY && mi.max_entries == WC_RC__MAX)
-			err = sum_percpu(map_fd, out);
-		close(map_fd);
-	}
-out:
-	close(prog_fd);
-	return err;
+	return wc_bpf_sum_percpu(bpf_map__fd(r->skel->maps.counters), out, WC_RC__MAX);
 }
 
 int wc_reflect_counters_ifindex(int ifindex, uint64_t out[WC_RC__MAX])
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	uint32_t ids[3];
-	int err;
-
-	if (ifindex <= 0 || !out)
-		return -EINVAL;
 	quiet_libbpf();
-	err = bpf_xdp_query(ifindex, 0, &q);
-	if (err)
-		return err;
-	ids[0] = q.drv_prog_id;
-	ids[1] = q.skb_prog_id;
-	ids[2] = q.hw_prog_id;
-	for (int i = 0; i < 3; i++) {
-		if (!ids[i])
-			continue;
-		err = counters_of_prog(ids[i], out);
-		if (err != -ENOENT)
-			return err;
-	}
-	return -ENOENT;
+	return wc_bpf_counters_ifindex(ifindex, "wc_reflect", out, WC_RC__MAX);
 }
