@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "wirecraft/live.h"
+#include "wirecraft/iface.h"
 #include "wirecraft/port.h"
 #include "wirecraft/send.h"
 #include "wirecraft/tmpl.h"
@@ -161,15 +162,32 @@ static void add_link_layer(struct send_cli *o, struct wc_set *set, bool *starts_
 	const struct wc_proto *first = wc_set_layer(set, 0);
 	int err;
 
+	bool added = false;
+	struct wc_iface ifc;
+
 	*starts_at_ip = first && (first == wc_proto_find("IP") || first == wc_proto_find("IPv6"));
 	if (*starts_at_ip && o->engine != WC_ENGINE_PCAP) {
 		err = wc_set_push_front(set, wc_proto_find("Ether"));
 		if (err)
 			cli_die_err("expression", err);
 		*starts_at_ip = false;
+		added = true;
 	}
-	if (o->iface && (err = cli_apply_iface(o->iface, set)))
+	if (!o->iface)
+		return;
+	if ((err = wc_iface_get(o->iface, &ifc)))
 		cli_die("interface", "%s: %s", o->iface, strerror(-err));
+	/* The Ethernet header is ours: its destination is the next hop, asked with ARP or ND
+	 * when the kernel does not know it (as sr does). A header the user wrote keeps
+	 * Scapy's rule: the neighbour table, else broadcast. */
+	err = added ? wc_set_resolve_iface(set, &ifc) : wc_set_apply_iface(set, &ifc);
+	if (err == -ETIMEDOUT || err == -EHOSTUNREACH) {
+		if (!o->quiet)
+			cli_warn("send", "next hop not resolved (%s): sending to broadcast",
+				 strerror(-err));
+	} else if (err) {
+		cli_die("interface", "%s: %s", o->iface, strerror(-err));
+	}
 }
 
 /* One port per queue with `engine`; on failure none stays open and `why` says why. */
