@@ -278,10 +278,13 @@ static __always_inline int move_head(struct xdp_md *ctx, __u32 keep, int delta)
 	return 0;
 }
 
-/* Cut the frame to len bytes (Ethernet padding, dropped options, a shorter reply). Never grows. */
+/* Cut the frame to len bytes (Ethernet padding, dropped options, a shorter reply). Never grows.
+ * The length is the whole frame's: data_end - data is only the first buffer of a multi-buffer
+ * frame (BPF_PROG_RUN hands this program such frames), and a cut computed from it would leave
+ * the other buffers' bytes after the answer. */
 static __always_inline int set_len(struct xdp_md *ctx, __u32 len)
 {
-	int cur = (int)(ctx->data_end - ctx->data);
+	int cur = (int)bpf_xdp_get_buff_len(ctx);
 	int delta = (int)len - cur;
 
 	if (delta > 0)

@@ -10,6 +10,7 @@ PKGS=(
   libcmocka-dev libclang-rt-14-dev
   python3-scapy tshark tcpdump
   iproute2 iputils-ping bc
+  clang-tidy cppcheck libcap2-bin
 )
 
 missing=()

@@ -72,6 +72,43 @@ void cli_flush(void);
 extern volatile int cli_stop;
 void cli_catch_signals(void);
 
+/* ---- privileges (cli_caps.c, doc/privileges.md) ---- */
+
+/* Capabilities a command may need: checked up front by cli_need_caps, kept by cli_drop_*. */
+#define CLI_CAP_NET_RAW   1u /* packet sockets, AF_XDP sockets */
+#define CLI_CAP_NET_ADMIN 2u /* attaching XDP programs, promiscuous mode */
+#define CLI_CAP_BPF       4u /* loading BPF programs and maps (CAP_SYS_ADMIN also does) */
+#define CLI_CAP_PERFMON   8u /* the verifier's full pointer rules (CAP_SYS_ADMIN also does) */
+#define CLI_CAP_DAC_OVERRIDE 16u /* only ever kept: plain root finishing an output file where
+				    root may write but uid 0 alone could not */
+
+/* The CLI_CAP_* of `need` that the process lacks in its effective set (0: none, or no way to
+ * tell, in which case the kernel will). */
+unsigned cli_caps_missing(unsigned need);
+/* If any is missing: "wirecraft: <cmd>: <what> needs CAP_X and CAP_Y (run as root, or see
+ * doc/privileges.md for setcap)", exit 1. what: e.g. "capturing", "--steal". */
+void cli_need_caps(const char *cmd, unsigned need, const char *what);
+/* Whether the process may switch users (CAP_SETUID and CAP_SETGID). */
+bool cli_caps_can_setuid(void);
+
+/* Whom to become after setup: --user USER, or under sudo the user who ran sudo (SUDO_UID,
+ * SUDO_GID). active is false when there is nobody to become (plain root, or not root). */
+struct cli_drop {
+	bool active;
+	unsigned uid, gid;
+	char name[64]; /* for the user's supplementary groups; empty: the primary group only */
+};
+/* Resolve the target before setup, so that a bad --user fails before anything is opened.
+ * Returns 0 or -errno with `why` set. */
+int cli_drop_prepare(struct cli_drop *d, const char *user, char *why, size_t whylen);
+/* After setup (sockets open, programs loaded), before reading the network or creating output
+ * files: become d's user if active, keep only the capabilities in `keep` (CLI_CAP_*, 0 for
+ * none) whoever we are, and forbid regaining any (no_new_privs). Call it while the process has
+ * one thread: capabilities are per thread (it refuses otherwise). Returns 0 or -errno. */
+int cli_drop_apply(const struct cli_drop *d, unsigned keep, char *why, size_t whylen);
+/* The same, or "wirecraft: <cmd>: dropping privileges: <why>" and exit 1. */
+void cli_drop_or_die(const char *cmd, const struct cli_drop *d, unsigned keep);
+
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_dissect(int argc, char **argv);

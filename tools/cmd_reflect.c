@@ -20,10 +20,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/capability.h>
 
 #include "cli.h"
 #include "wirecraft/xdp.h"
@@ -54,6 +52,7 @@ static const char usage_text[] =
 	"      --duration S        stop after S seconds\n"
 	"      --interval S        seconds between counter lines on stderr (default 1, 0: none)\n"
 	"      --stats             print the counters of the reflector running on IFACE and exit\n"
+	"  -u, --user USER         once attached, run as USER (under sudo: the user who ran sudo)\n"
 	"  -v, --verbose           show libbpf's messages (the verifier log on a load failure)\n"
 	"  -h, --help              this text\n"
 	"\n"
@@ -203,24 +202,6 @@ static int parse_seconds(const char *s, double *out)
 
 /* ---- environment checks ------------------------------------------------------------------ */
 
-/* Loading and attaching need CAP_BPF (or CAP_SYS_ADMIN) and CAP_NET_ADMIN. Checked up front
- * so the error names the capability rather than a bare EPERM from deep inside libbpf. */
-static bool has_caps(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[2];
-	uint64_t eff;
-
-	if (geteuid() == 0)
-		return true;
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) != 0)
-		return false;
-	eff = (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
-	return (eff & (1ULL << 12)) /* CAP_NET_ADMIN */ &&
-	       ((eff & (1ULL << 39)) /* CAP_BPF */ || (eff & (1ULL << 21)) /* CAP_SYS_ADMIN */);
-}
-
 static int iface_is_up(const char *name)
 {
 	struct ifreq ifr;
@@ -344,7 +325,7 @@ static const char *attach_hint(int err, enum wc_xdp_mode mode)
 		return "rejected by the kernel (an MTU too large for XDP? try a smaller MTU or "
 		       "--mode skb)";
 	case -EPERM:
-		return "permission denied: needs root, or CAP_BPF and CAP_NET_ADMIN";
+		return "permission denied: needs root, or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON";
 	}
 	return strerror(-err);
 }
@@ -370,6 +351,7 @@ int cmd_reflect(int argc, char **argv)
 		{ "interval", required_argument, NULL, O_INTERVAL },
 		{ "stats", no_argument, NULL, O_STATS },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -378,7 +360,9 @@ int cmd_reflect(int argc, char **argv)
 	struct in6_addr excl6[WC_REFLECT_MAX_EXCL];
 	size_t n4 = 0, n6 = 0;
 	struct portset *tcp = NULL, *udp = NULL;
-	const char *ifname = NULL;
+	const char *ifname = NULL, *user = NULL;
+	struct cli_drop drop;
+	char dwhy[160];
 	double duration = 0, interval = 1;
 	bool stats = false, verbose = false;
 	struct wc_reflect *r = NULL;
@@ -395,7 +379,7 @@ int cmd_reflect(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:u:vh", longopts, NULL)) != -1) {
 		struct in_addr a4;
 		struct in6_addr a6;
 		uint8_t len;
@@ -473,6 +457,9 @@ int cmd_reflect(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			ret = 0;
@@ -491,6 +478,8 @@ int cmd_reflect(int argc, char **argv)
 		cli_usage("reflect", "--hosts or --hosts6 is required");
 	if (verbose)
 		wc_xdp_set_log(log_to_stderr);
+	if (cli_drop_prepare(&drop, user, dwhy, sizeof(dwhy)))
+		cli_die("reflect", "%s", dwhy);
 
 	snprintf(what, sizeof(what), "reflect: %s", ifname);
 	ifindex = (int)if_nametoindex(ifname);
@@ -498,10 +487,10 @@ int cmd_reflect(int argc, char **argv)
 		ret = fail(what, "no such interface in this network namespace");
 		goto out;
 	}
-	if (!has_caps()) {
-		ret = fail("reflect", "needs root, or CAP_BPF and CAP_NET_ADMIN");
-		goto out;
-	}
+	/* Checked up front so the error names the capabilities rather than a bare EPERM from deep
+	 * inside libbpf. Without CAP_PERFMON the verifier applies rules the program does not pass. */
+	cli_need_caps("reflect", CLI_CAP_BPF | CLI_CAP_NET_ADMIN | CLI_CAP_PERFMON,
+		      stats ? "reading another process's counters" : "attaching the reflector");
 	if (stats) {
 		ret = show_stats(ifname, ifindex);
 		goto out;
@@ -542,7 +531,8 @@ int cmd_reflect(int argc, char **argv)
 	err = wc_reflect_open(&r, &o);
 	if (err) {
 		ret = fail("reflect: loading the XDP program",
-			   err == -EPERM ? "permission denied: needs root, or CAP_BPF and CAP_NET_ADMIN"
+			   err == -EPERM ? "permission denied: needs root, or CAP_BPF, CAP_NET_ADMIN "
+					   "and CAP_PERFMON"
 			   : verbose ? strerror(-err)
 				     : "rejected (run with --verbose for libbpf's and the verifier's log)");
 		goto out;
@@ -554,6 +544,12 @@ int cmd_reflect(int argc, char **argv)
 	err = wc_reflect_attach(r, ifindex);
 	if (err) {
 		ret = fail(what, attach_hint(err, o.mode));
+		goto out;
+	}
+	/* Attached: reading the counters and, at the end, letting go of the link need no
+	 * capability. Give them all up, and with --user (or under sudo) the uid too. */
+	if (cli_drop_apply(&drop, 0, dwhy, sizeof(dwhy))) {
+		ret = fail("reflect: dropping privileges", dwhy);
 		goto out;
 	}
 	{

@@ -39,11 +39,13 @@ static const char send_help[] =
 	"  -w, --write FILE      the pcap file for --dry-run / --engine pcap\n"
 	"      --seed N          seed for random fields\n"
 	"  -q, --quiet           no progress line\n"
+	"  -u, --user USER       once the engine is open, run as USER (under sudo: the user who\n"
+	"                        ran sudo, by default); --dry-run's file is made as that user\n"
 	"  -h, --help            this text\n\n"
 	"Example: wirecraft send -i veth0 --rate 1000 -c 10000 'IP(dst=\"198.18.0.0/24\")/TCP(dport=80)'\n";
 
 struct send_cli {
-	const char *iface, *write;
+	const char *iface, *write, *user;
 	struct wc_send_opts so;
 	enum wc_engine engine;
 	unsigned queues, queue;
@@ -97,18 +99,20 @@ static void parse_opts(int argc, char **argv, struct send_cli *o)
 		{"queue", required_argument, NULL, O_QUEUE},
 		{"dry-run", no_argument, NULL, O_DRY},   {"write", required_argument, NULL, 'w'},
 		{"seed", required_argument, NULL, O_SEED}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},        {"user", required_argument, NULL, 'u'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:c:w:qh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:c:w:qu:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->iface = optarg; break;
 		case 'c': o->so.count = cli_opt_u64("send", "-c", optarg); break;
 		case 'w': o->write = optarg; break;
 		case 'q': o->quiet = true; break;
+		case 'u': o->user = optarg; break;
 		case O_LOOP: o->so.loop = true; break;
 		case O_RATE:
 			o->so.rate_pps = strcmp(optarg, "max") ? parse_si("--rate", optarg) : 0;
@@ -247,14 +251,16 @@ static struct wc_live *open_engine(const struct send_cli *o, const struct wc_tmp
 			return live;
 		}
 		if (err == -EPERM || err == -EACCES)
-			cli_die("send", "live frames: %s: needs root (CAP_BPF, CAP_NET_ADMIN)", lwhy);
+			cli_die("send", "live frames: %s: needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON)",
+				lwhy);
 		snprintf(note + strlen(note), cap - strlen(note), "%slive frames unavailable (%s)",
 			 note[0] ? "; " : "", lwhy);
 		e = WC_ENGINE_AUTO;
 	}
 	err = open_ports(o, base, e, ports, why);
 	if (err) {
-		if (err == -EPERM || err == -EACCES)
+		/* (a pcap file that cannot be made is the file's problem, not a privilege) */
+		if ((err == -EPERM || err == -EACCES) && e != WC_ENGINE_PCAP)
 			cli_die("send", "%s: needs root (CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF)", why);
 		cli_die("send", "%s", why[0] ? why : strerror(-err));
 	}
@@ -278,9 +284,24 @@ int cmd_send(int argc, char **argv)
 	size_t tlen;
 	bool at_ip;
 	int err, cerr = 0;
-	char *expr;
+	char *expr, dwhy[160];
+	struct cli_drop drop;
 
 	parse_opts(argc, argv, &o);
+	/* Up front, so that the error names the capabilities rather than a bare EPERM: every
+	 * engine but the pcap file needs a raw socket (auto falls back to AF_PACKET), live frames
+	 * a BPF program (which the verifier passes only with CAP_PERFMON's pointer rules). */
+	if (o.engine == WC_ENGINE_LIVE)
+		cli_need_caps("send", CLI_CAP_BPF | CLI_CAP_NET_ADMIN | CLI_CAP_PERFMON,
+			      "--engine live");
+	else if (o.engine != WC_ENGINE_PCAP)
+		cli_need_caps("send", CLI_CAP_NET_RAW, "sending");
+	if (cli_drop_prepare(&drop, o.user, dwhy, sizeof(dwhy)))
+		cli_die("send", "%s", dwhy);
+	/* A pcap file needs no privilege at all: made by the user (--user, sudo), where the user
+	 * may write. */
+	if (o.engine == WC_ENGINE_PCAP && drop.active)
+		cli_drop_or_die("send", &drop, 0);
 	expr = cli_join(argc - optind, argv + optind);
 	set = cli_parse_expr(expr);
 	if (o.has_seed)
@@ -300,6 +321,16 @@ int cmd_send(int argc, char **argv)
 		live = open_engine(&o, t, &base, ports, note, sizeof(note));
 		if (note[0] && !o.quiet)
 			cli_warn("send", "%s", note);
+	}
+	/* Sockets bound, programs loaded: sending through them needs no capability (plain root
+	 * keeps the right to finish its pcap file where it started it, as sniff does). */
+	if (cli_drop_apply(&drop, !drop.active && o.engine == WC_ENGINE_PCAP ? CLI_CAP_DAC_OVERRIDE : 0,
+			   dwhy, sizeof(dwhy))) {
+		if (live)
+			wc_live_close(live);
+		for (unsigned q = 0; q < o.queues && ports[q]; q++)
+			wc_port_close(ports[q]);
+		cli_die("send", "dropping privileges: %s", dwhy);
 	}
 	if (!o.quiet) {
 		uint64_t n = wc_tmpl_count(t);

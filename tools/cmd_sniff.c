@@ -8,10 +8,8 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/capability.h>
 
 #include "cli.h"
 #include "wirecraft/format.h"
@@ -42,11 +40,14 @@ static const char sniff_help[] =
 	"                      program leaves IFACE when wirecraft exits, however it exits.\n"
 	"  -p, --no-promisc    do not put IFACE in promiscuous mode (live capture)\n"
 	"  -q, --quiet         no per-packet output, no start line (the final count stays)\n"
+	"  -u, --user USER     once the capture is open, run as USER (under sudo: the user who\n"
+	"                      ran sudo, by default); -w's file is then created as that user\n"
 	"  -h, --help          this text\n\n"
 	"With -w nothing is printed per packet unless --summary, --json or --show is given.\n"
 	"Ctrl-C and SIGTERM stop cleanly. At the end, on stderr:\n"
 	"  wirecraft: N packets captured, K dropped by the kernel\n"
-	"Needs CAP_NET_RAW (root); --steal also CAP_NET_ADMIN and CAP_BPF.\n\n"
+	"Needs CAP_NET_RAW (root); --steal also CAP_NET_ADMIN and CAP_BPF. Every privilege is\n"
+	"given up once the capture is open, before the first packet is read (doc/privileges.md).\n\n"
 	"Example: wirecraft sniff -i veth1 'tcp port 80' -c 100 -w out.pcap\n";
 
 enum out_mode { OUT_DEFAULT, OUT_NONE, OUT_SUMMARY, OUT_JSON, OUT_SHOW };
@@ -54,6 +55,7 @@ enum out_mode { OUT_DEFAULT, OUT_NONE, OUT_SUMMARY, OUT_JSON, OUT_SHOW };
 struct sniff_cli {
 	struct wc_sniff_opts so;
 	const char *write;
+	const char *user;
 	char *filter;
 	uint64_t count; /* 0: no limit */
 	int timeout_ms; /* <0: none */
@@ -85,13 +87,13 @@ static void parse_opts(int argc, char **argv, struct sniff_cli *o)
 		{"json", no_argument, NULL, O_JSON},      {"show", no_argument, NULL, O_SHOW},
 		{"steal", no_argument, NULL, O_STEAL},    {"no-promisc", no_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"user", required_argument, NULL, 'u'},   {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:c:w:pqh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:c:w:pqu:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->so.ifname = optarg; break;
 		case 'c':
@@ -111,6 +113,7 @@ static void parse_opts(int argc, char **argv, struct sniff_cli *o)
 		case O_STEAL: o->so.mode = WC_SNIFF_STEAL; break;
 		case 'p': o->so.no_promisc = true; break;
 		case 'q': o->quiet = true; break;
+		case 'u': o->user = optarg; break;
 		case 'h':
 			fputs(sniff_help, stdout);
 			cli_flush();
@@ -127,27 +130,6 @@ static void parse_opts(int argc, char **argv, struct sniff_cli *o)
 		o->mode = o->quiet || o->write ? OUT_NONE : OUT_SUMMARY;
 	if (optind < argc)
 		o->filter = cli_join(argc - optind, argv + optind);
-}
-
-/* Checked up front so that the error names the capability instead of a bare EPERM from
- * socket() or bpf(). capget, not the uid: root without the capability fails, and a non-root
- * process that was given it works. */
-static const char *missing_caps(bool steal)
-{
-	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct d[2] = {0};
-	uint64_t eff;
-
-	if (syscall(SYS_capget, &hdr, d) != 0)
-		return NULL; /* can't tell: let the kernel decide */
-	eff = (uint64_t)d[0].effective | (uint64_t)d[1].effective << 32;
-#define HAS(cap) (eff & (1ULL << (cap)))
-	if (!steal)
-		return HAS(CAP_NET_RAW) ? NULL : "needs CAP_NET_RAW (run as root)";
-	if (HAS(CAP_NET_RAW) && HAS(CAP_NET_ADMIN) && (HAS(CAP_BPF) || HAS(CAP_SYS_ADMIN)))
-		return NULL;
-	return "--steal needs CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF (run as root)";
-#undef HAS
 }
 
 static cli_fmt_fn formatter(enum out_mode m)
@@ -226,8 +208,8 @@ int cmd_sniff(int argc, char **argv)
 	struct wc_sniff_stats st;
 	struct wc_sniff *s;
 	int64_t deadline = 0;
-	char eb[WC_SNIFF_ERRBUF] = "";
-	const char *why;
+	char eb[WC_SNIFF_ERRBUF] = "", dwhy[160];
+	struct cli_drop drop;
 	int err, rc = 0;
 
 	parse_opts(argc, argv, &o);
@@ -235,9 +217,13 @@ int cmd_sniff(int argc, char **argv)
 	/* A bad filter is the user's to fix before anything else: say so even without root. */
 	if (wc_sniff_filter_check(o.filter, eb))
 		cli_die("filter", "%s", eb + strlen("filter: "));
-	why = missing_caps(o.so.mode == WC_SNIFF_STEAL);
-	if (why)
-		cli_die("sniff", "%s", why);
+	/* Checked up front so that the error names the capabilities, not a bare EPERM. */
+	if (o.so.mode == WC_SNIFF_STEAL)
+		cli_need_caps("sniff", CLI_CAP_NET_RAW | CLI_CAP_NET_ADMIN | CLI_CAP_BPF, "--steal");
+	else
+		cli_need_caps("sniff", CLI_CAP_NET_RAW, "capturing");
+	if (cli_drop_prepare(&drop, o.user, dwhy, sizeof(dwhy)))
+		cli_die("sniff", "%s", dwhy);
 	cli_catch_signals();
 	err = wc_sniff_open(&o.so, &s, eb);
 	if (err == -EPERM)
@@ -247,6 +233,13 @@ int cmd_sniff(int argc, char **argv)
 		fflush(stdout);
 		fprintf(stderr, "wirecraft: %s\n", eb);
 		return CLI_EXIT_FAIL;
+	}
+	/* The capture is open: nothing privileged is left to do (reading it, and closing it, which
+	 * detaches --steal's program, need no capability). Become the user before -w's file is
+	 * made, so that it is made as the user, where the user may write; */
+	if (drop.active && cli_drop_apply(&drop, 0, dwhy, sizeof(dwhy))) {
+		wc_sniff_close(s);
+		cli_die("sniff", "dropping privileges: %s", dwhy);
 	}
 	if (o.write) {
 		enum wc_link wl = write_link(wc_sniff_link(s));
@@ -261,6 +254,16 @@ int cmd_sniff(int argc, char **argv)
 					dlt);
 			cli_die_err(o.write, err);
 		}
+	}
+	/* and whoever we are, no capability is kept past this point, where packets are read;
+	 * except that plain root (nobody to become) keeps the right to finish -w's file where
+	 * it started it: it is renamed into place at the end. */
+	if (cli_drop_apply(&drop, !drop.active && w ? CLI_CAP_DAC_OVERRIDE : 0, dwhy,
+			   sizeof(dwhy))) {
+		if (w)
+			wc_pcap_abort_write(w);
+		wc_sniff_close(s);
+		cli_die("sniff", "dropping privileges: %s", dwhy);
 	}
 	if (!o.quiet) {
 		fflush(stdout);

@@ -133,11 +133,17 @@ static void parse_opts(int argc, char **argv, struct sr_cli *o)
 		case O_PASS: o->so.pass_replies = true; break;
 		case O_NOCOOKIE: o->so.no_cookie = true; break;
 		case O_SPORT: {
-			unsigned lo, hi;
-			char tail;
+			/* strtoul, not sscanf("%u"): that takes 4294967297 for 1 without a word */
+			char *e1 = optarg, *e2 = optarg;
+			unsigned long lo = 0, hi = 0;
 
-			if (sscanf(optarg, "%u-%u%c", &lo, &hi, &tail) != 2 || lo < 1 || hi > 65535 ||
-			    lo > hi)
+			errno = 0;
+			if (*optarg >= '0' && *optarg <= '9')
+				lo = strtoul(optarg, &e1, 10);
+			if (*e1 == '-' && e1[1] >= '0' && e1[1] <= '9')
+				hi = strtoul(e1 + 1, &e2, 10);
+			if (errno || e1 == optarg || *e1 != '-' || e2 == optarg || *e2 || lo < 1 ||
+			    hi > 65535 || lo > hi)
 				cli_usage(cmd, "--sport-range wants LO-HI within 1-65535, not '%s'",
 					  optarg);
 			o->so.sport_lo = (uint16_t)lo;

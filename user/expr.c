@@ -29,7 +29,9 @@
 /* No byte string may be longer than a packet. */
 #define MAX_BYTES WC_MAX_PKT
 
-#define FAIL(c, col, ...) wc_expr_fail((c)->err, (col), __VA_ARGS__)
+/* Always -EINVAL. Said here as well as in expr_lex.c so that a reader (and the static
+ * analyzer, which does not look into the other file) knows a failure never returns 0. */
+#define FAIL(c, col, ...) (wc_expr_fail((c)->err, (col), __VA_ARGS__), -EINVAL)
 
 enum vkind { V_INT, V_STR, V_NONE, V_LIST, V_TUPLE, V_CALL };
 
@@ -677,7 +679,7 @@ static int conv_range(struct ctx *c, const struct wc_field *f, const struct vnod
 	if (!is_int_kind(f))
 		return FAIL(c, v->col, "ranges (lo, hi) are only for integer fields, not %s",
 			    f->name);
-	if (v->nkids != 2 || lo->kind != V_INT || hi->kind != V_INT)
+	if (v->nkids != 2 || !lo || !hi || lo->kind != V_INT || hi->kind != V_INT)
 		return FAIL(c, v->col, "a range is a pair of integers (lo, hi)");
 	rc = check_fits(c, f, lo->col, lo->u);
 	if (!rc)
@@ -1173,7 +1175,7 @@ static int conv_tcpopts(struct ctx *c, const struct wc_field *f, const struct vn
 	for (e = v->kids; e; e = e->next, len += n) {
 		const struct vnode *nm = e->kids, *val = nm ? nm->next : NULL;
 
-		if ((e->kind != V_TUPLE && e->kind != V_LIST) || e->nkids != 2)
+		if ((e->kind != V_TUPLE && e->kind != V_LIST) || e->nkids != 2 || !nm || !val)
 			return FAIL(c, e->col, "a TCP option is a (name, value) pair");
 		if (nm->kind == V_STR)
 			rc = tcpopt_named(c, nm, val, buf + len, &n);
@@ -1264,7 +1266,7 @@ static const struct ipo_field ipo_alert[] = { { "length", IPO_BITS, 8, 4, NULL }
 static const struct ipo_field ipo_sdbm[] = { { "length", IPO_LEN, 8, 0, NULL },
 					     { "addresses", IPO_IPLIST, 0, 0, NULL } };
 
-#define IPO(n, cp, cl, op, f) { n, cp, cl, op, f, sizeof(f) / sizeof(f[0]) }
+#define IPO(n, cp, cl, op, f) { n, cp, cl, op, f, sizeof(f) / sizeof((f)[0]) }
 #define IPO0(n, cp, cl, op) { n, cp, cl, op, NULL, 0 }
 static const struct ipo_class {
 	const char *name;
@@ -1370,7 +1372,7 @@ static int ipo_set(struct ctx *c, const char *cls, struct ipo *op, const struct 
 /* An IPv4 address (no block) for an option field. */
 static int ipo_addr(struct ctx *c, const char *fname, const struct vnode *v, uint32_t *a)
 {
-	struct wc_seg g;
+	struct wc_seg g = { 0 };
 	int rc;
 
 	if (v->kind != V_STR)

@@ -437,6 +437,7 @@ static int add(struct wc_matcher *m, const struct wc_pkt *p, const uint8_t *data
 	struct hr_with_opts x;
 	struct slot *sl;
 	uint32_t si, keys[NPS];
+	unsigned nn;
 	size_t off;
 	int err;
 
@@ -472,18 +473,21 @@ static int add(struct wc_matcher *m, const struct wc_pkt *p, const uint8_t *data
 	sl->h64 = x.h.h;
 	sl->hlen = (uint32_t)x.h.len;
 	sl->state = S_LIVE;
-	/* The base key, then each finer key once. */
-	keys[sl->nnodes++] = base_key(x.h.h);
-	for (unsigned k = 0; k < x.h.nkeys; k++) {
+	/* The base key, then each finer key once. Counted in a local, bounded by keys[] itself
+	 * (nkeys <= WC_HR_MAX_KEYS keeps it within anyway), then stored. */
+	nn = 0;
+	keys[nn++] = base_key(x.h.h);
+	for (unsigned k = 0; k < x.h.nkeys && nn < NPS; k++) {
 		uint32_t key = fine_key(x.h.h, &x.h, k);
 		bool dup = false;
 
-		for (unsigned j = 0; j < sl->nnodes; j++)
+		for (unsigned j = 0; j < nn; j++)
 			dup |= keys[j] == key;
 		if (!dup)
-			keys[sl->nnodes++] = key;
+			keys[nn++] = key;
 	}
-	for (unsigned k = 0; k < sl->nnodes; k++)
+	sl->nnodes = (uint8_t)nn;
+	for (unsigned k = 0; k < nn; k++)
 		link_node(m, si, k, keys[k]);
 	if (x.h.wild || x.h.key_overflow) {
 		sl->wild = true;

@@ -63,7 +63,7 @@ struct oclass {
 };
 
 #define HDR {"", OF_HDR, 0, false, 0}
-#define OC(t, arr) {t, arr, sizeof(arr) / sizeof(arr[0])}
+#define OC(t, arr) {t, arr, sizeof(arr) / sizeof((arr)[0])}
 
 static const struct ofield of_hdr[] = {HDR};
 static const struct ofield of_generic[] = {

@@ -955,6 +955,8 @@ static uint64_t window_tsum(const struct wc_tmpl *t, const struct window *w, uns
 {
 	uint64_t x = 0;
 
+	if (w->nb == 0) /* never built so; and a shift by 64 would be undefined */
+		return 0;
 	for (unsigned k = 0; k < w->nb; k++)
 		x = x << 8 | t->bytes[w->off + k];
 	x <<= 64 - 8 * w->nb;
