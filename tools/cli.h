@@ -120,5 +120,6 @@ int cmd_sniff(int argc, char **argv);
 int cmd_sr(int argc, char **argv);
 int cmd_sr1(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

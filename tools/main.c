@@ -25,6 +25,7 @@ static const struct cmd cmds[] = {
 	{"sr", cmd_sr, "send packets and pair the answers with them (Scapy's sr()), XDP-steered"},
 	{"sr1", cmd_sr1, "send packets and show the first answer in full (Scapy's sr1())"},
 	{"stats", cmd_stats, "the counters of the wirecraft XDP programs on an interface"},
+	{"scan", cmd_scan, "scan address and port ranges statelessly (as ZMap, masscan), XDP-steered"},
 };
 
 static void usage(FILE *f)

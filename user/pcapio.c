@@ -3,6 +3,8 @@
  * goes through a dead pcap handle and pcap_dump, into a temporary file that is renamed
  * over the target only once every byte is on disk. */
 #include <errno.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -215,6 +217,15 @@ static void writer_free(struct wc_pcap_writer *w)
 	free(w);
 }
 
+/* Something other than a regular file that exists (/dev/null, a FIFO, a symlink) is written
+ * in place: renaming a temporary over it would replace the device node or the link. */
+static bool in_place(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 /* Create "PATH.tmp.XXXXXX" exclusively, with the mode a plain creat() would give (the
  * umask applies, unlike mkstemp's 0600). */
 static int create_tmp(struct wc_pcap_writer *w)
@@ -265,7 +276,9 @@ int wc_pcap_open_write(const char *path, enum wc_link link, struct wc_pcap_write
 		free(w);
 		return -ENOMEM;
 	}
-	fd = create_tmp(w);
+	fd = in_place(path) ? open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) : create_tmp(w);
+	if (fd < 0 && in_place(path))
+		fd = -errno;
 	if (fd < 0) {
 		writer_free(w);
 		return fd;
@@ -281,7 +294,8 @@ int wc_pcap_open_write(const char *path, enum wc_link link, struct wc_pcap_write
 			close(fd);
 		if (w->dead)
 			pcap_close(w->dead);
-		unlink(w->tmp);
+		if (w->tmp)
+			unlink(w->tmp);
 		writer_free(w);
 		return -ENOMEM;
 	}
@@ -318,7 +332,8 @@ static void writer_drop(struct wc_pcap_writer *w)
 {
 	pcap_dump_close(w->dump); /* closes w->fp */
 	pcap_close(w->dead);
-	unlink(w->tmp);
+	if (w->tmp)
+		unlink(w->tmp);
 	writer_free(w);
 }
 
@@ -330,7 +345,7 @@ int wc_pcap_close_write(struct wc_pcap_writer *w)
 	if (!err && (pcap_dump_flush(w->dump) != 0 || ferror(w->fp)))
 		err = errno ? -errno : -EIO;
 	/* On disk before the rename, so a crash leaves the old file or the whole new one. */
-	if (!err && fsync(fileno(w->fp)) != 0)
+	if (!err && w->tmp && fsync(fileno(w->fp)) != 0)
 		err = -errno;
 	if (err) {
 		writer_drop(w);
@@ -338,7 +353,7 @@ int wc_pcap_close_write(struct wc_pcap_writer *w)
 	}
 	pcap_dump_close(w->dump);
 	pcap_close(w->dead);
-	if (rename(w->tmp, w->path) != 0) {
+	if (w->tmp && rename(w->tmp, w->path) != 0) {
 		err = -errno;
 		unlink(w->tmp);
 	}

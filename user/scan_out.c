@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: MIT */
+/* Scan output (wirecraft/scan_out.h): records formatted into a buffer of whole records, written
+ * to a temporary file renamed into place at the end, or to standard output. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wirecraft/format.h"
+#include "scan_file.h"
+#include "wirecraft/scan_out.h"
+
+#define BUF_CAP (256u << 10)
+#define REC_MAX 4096 /* a text record never needs more (a pcap one may: it is written apart) */
+
+/* ---- files ---------------------------------------------------------------------------------- */
+
+int wc_scan_file_open(const char *path, char **tmp)
+{
+	struct stat st;
+	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
+	int fd;
+
+	*tmp = NULL;
+	/* not a plain file: in place (see scan_file.h) */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		return fd < 0 ? -errno : fd;
+	}
+	*tmp = malloc(n);
+	if (!*tmp)
+		return -ENOMEM;
+	for (int tries = 0; tries < 100; tries++) {
+		uint32_t r;
+
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			r = (uint32_t)getpid() * 2654435761u + (uint32_t)tries;
+		snprintf(*tmp, n, "%s.tmp.%06x", path, r & 0xffffff);
+		/* O_EXCL: never someone else's file; 0666 and the umask, as a plain creat() */
+		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			break;
+	}
+	fd = -errno;
+	free(*tmp);
+	*tmp = NULL;
+	return fd;
+}
+
+int wc_scan_file_commit(int fd, const char *path, char *tmp, int err)
+{
+	if (!err && tmp && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (tmp) {
+		if (!err && rename(tmp, path))
+			err = -errno;
+		if (err)
+			unlink(tmp);
+		free(tmp);
+	}
+	return err;
+}
+
+static const char *const field_names[WC_OF__MAX] = {
+	[WC_OF_SADDR] = "saddr",         [WC_OF_DADDR] = "daddr",
+	[WC_OF_SPORT] = "sport",         [WC_OF_DPORT] = "dport",
+	[WC_OF_CLASS] = "classification", [WC_OF_SUCCESS] = "success",
+	[WC_OF_TTL] = "ttl",             [WC_OF_IPID] = "ipid",
+	[WC_OF_WINDOW] = "window",       [WC_OF_RTT] = "rtt",
+	[WC_OF_TIMESTAMP] = "timestamp", [WC_OF_TARGET] = "target",
+	[WC_OF_TPORT] = "tport",         [WC_OF_PROTO] = "proto",
+	[WC_OF_FLAGS] = "flags",         [WC_OF_ICMP_TYPE] = "icmp_type",
+	[WC_OF_ICMP_CODE] = "icmp_code",
+};
+
+const char *wc_out_field_name(unsigned f)
+{
+	return f < WC_OF__MAX ? field_names[f] : NULL;
+}
+
+int wc_out_fields_parse(const char *list, uint8_t *fields, char *bad)
+{
+	const char *p = list;
+	int n = 0;
+
+	if (!strcmp(list, "*")) {
+		for (unsigned f = 0; f < WC_OF__MAX; f++)
+			fields[n++] = (uint8_t)f;
+		return n;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		unsigned f;
+
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		for (f = 0; f < WC_OF__MAX; f++)
+			if (strlen(field_names[f]) == len && !strncmp(p, field_names[f], len))
+				break;
+		if (f == WC_OF__MAX || n >= WC_OF__MAX) {
+			if (bad)
+				snprintf(bad, 64, "%.*s", (int)(len < 60 ? len : 60), p);
+			return -EINVAL;
+		}
+		fields[n++] = (uint8_t)f;
+		p += strcspn(p, ",");
+		if (!*p)
+			break;
+		p++;
+	}
+	return n;
+}
+
+int wc_out_format_parse(const char *name)
+{
+	static const char *const names[] = {"csv", "json", "text", "pcap"};
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+struct wc_scan_out {
+	int fd;
+	bool own_fd;      /* a file we opened (not standard output) */
+	char *path, *tmp; /* tmp: NULL when written in place */
+	enum wc_out_format fmt;
+	uint8_t fields[WC_OF__MAX];
+	unsigned nf;
+	char *buf;
+	size_t len;
+	uint64_t records;
+	int err;
+	pthread_mutex_t mu;
+};
+
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int flush_locked(struct wc_scan_out *w)
+{
+	if (w->len && !w->err)
+		w->err = write_all(w->fd, w->buf, w->len);
+	w->len = 0;
+	return w->err;
+}
+
+/* Append one whole record: it goes to the buffer entire, after a flush if it does not fit. */
+static void put(struct wc_scan_out *w, const void *b, size_t n)
+{
+	if (w->len + n > BUF_CAP)
+		flush_locked(w);
+	if (n > BUF_CAP) {
+		if (!w->err)
+			w->err = write_all(w->fd, b, n);
+		return;
+	}
+	memcpy(w->buf + w->len, b, n);
+	w->len += n;
+}
+
+static void pcap_u32(uint8_t *b, uint32_t v)
+{
+	memcpy(b, &v, 4); /* pcap is in the writer's byte order; the magic tells readers which */
+}
+
+int wc_scan_out_open(const char *path, enum wc_out_format fmt, const uint8_t *fields,
+		     unsigned nfields, struct wc_scan_out **out)
+{
+	struct wc_scan_out *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	if (nfields > WC_OF__MAX || fmt > WC_OUT_PCAP) {
+		free(w);
+		return -EINVAL;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	w->fmt = fmt;
+	memcpy(w->fields, fields, nfields);
+	w->nf = nfields;
+	w->buf = malloc(BUF_CAP);
+	if (!w->buf) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if (!path || !strcmp(path, "-")) {
+		w->fd = STDOUT_FILENO;
+	} else {
+		w->path = strdup(path);
+		if (!w->path) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		w->fd = wc_scan_file_open(path, &w->tmp);
+		if (w->fd < 0) {
+			err = w->fd;
+			goto fail;
+		}
+		w->own_fd = true;
+	}
+	if (fmt == WC_OUT_CSV) {
+		char line[512];
+		size_t n = 0;
+
+		for (unsigned i = 0; i < w->nf; i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", i ? "," : "",
+					      field_names[w->fields[i]]);
+		line[n++] = '\n';
+		put(w, line, n);
+	} else if (fmt == WC_OUT_PCAP) {
+		uint8_t h[24];
+
+		uint16_t version[2] = {2, 4};
+
+		pcap_u32(h, 0xa1b2c3d4);
+		memcpy(h + 4, version, 4);
+		pcap_u32(h + 8, 0);
+		pcap_u32(h + 12, 0);
+		pcap_u32(h + 16, 65535);
+		pcap_u32(h + 20, 1); /* DLT_EN10MB */
+		put(w, h, sizeof(h));
+	}
+	*out = w;
+	return 0;
+fail:
+	if (w->own_fd)
+		wc_scan_file_commit(w->fd, w->path, w->tmp, err);
+	free(w->path);
+	free(w->buf);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	return err;
+}
+
+static const char *proto_name(uint8_t p)
+{
+	switch (p) {
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 1: return "icmp";
+	case 58: return "icmpv6";
+	}
+	return "other";
+}
+
+static void tcp_flag_letters(uint8_t f, char *out)
+{
+	static const char l[] = "FSRPAUEC";
+	int n = 0;
+
+	for (int i = 0; i < 8; i++)
+		if (f & (1u << i))
+			out[n++] = l[i];
+	out[n] = 0;
+}
+
+/* One value as text; json: strings quoted, unknowns null. */
+static void value(struct wc_sb *sb, const struct wc_scan_result *r, unsigned f, bool json)
+{
+	const struct wc_probe_reply *p = &r->r;
+	char a[64];
+
+	switch (f) {
+	case WC_OF_SADDR:
+	case WC_OF_DADDR:
+	case WC_OF_TARGET:
+		wc_ipaddr_str(f == WC_OF_SADDR ? &p->saddr : f == WC_OF_DADDR ? &p->daddr : &p->target,
+			      a, sizeof(a));
+		wc_sb_printf(sb, json ? "\"%s\"" : "%s", a);
+		break;
+	case WC_OF_SPORT: wc_sb_printf(sb, "%u", p->sport); break;
+	case WC_OF_DPORT: wc_sb_printf(sb, "%u", p->dport); break;
+	case WC_OF_TPORT: wc_sb_printf(sb, "%u", p->tport); break;
+	case WC_OF_CLASS: wc_sb_printf(sb, json ? "\"%s\"" : "%s", p->classification); break;
+	case WC_OF_SUCCESS:
+		wc_sb_puts(sb, json ? (p->success ? "true" : "false") : (p->success ? "1" : "0"));
+		break;
+	case WC_OF_TTL: wc_sb_printf(sb, "%u", p->ttl); break;
+	case WC_OF_IPID: wc_sb_printf(sb, "%u", p->ipid); break;
+	case WC_OF_WINDOW: wc_sb_printf(sb, "%u", p->window); break;
+	case WC_OF_RTT:
+		if (r->rtt_us >= 0)
+			wc_sb_printf(sb, "%.3f", r->rtt_us / 1e3);
+		else if (json)
+			wc_sb_puts(sb, "null");
+		break;
+	case WC_OF_TIMESTAMP: {
+		struct tm tm;
+		time_t t = r->ts.tv_sec;
+		char b[40];
+
+		gmtime_r(&t, &tm);
+		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+		wc_sb_printf(sb, json ? "\"%s.%06ldZ\"" : "%s.%06ldZ", b, r->ts.tv_nsec / 1000);
+		break;
+	}
+	case WC_OF_PROTO: wc_sb_printf(sb, json ? "\"%s\"" : "%s", proto_name(p->proto)); break;
+	case WC_OF_FLAGS:
+		tcp_flag_letters(p->tcp_flags, a);
+		wc_sb_printf(sb, json ? "\"%s\"" : "%s", a);
+		break;
+	case WC_OF_ICMP_TYPE: wc_sb_printf(sb, "%u", p->icmp_type); break;
+	case WC_OF_ICMP_CODE: wc_sb_printf(sb, "%u", p->icmp_code); break;
+	}
+}
+
+int wc_scan_out_write(struct wc_scan_out *w, const struct wc_scan_result *r)
+{
+	char rec[REC_MAX];
+	struct wc_sb sb;
+	int err;
+
+	if (w->fmt == WC_OUT_PCAP) {
+		uint8_t h[16];
+		uint32_t n = r->len > 65535 ? 65535 : (uint32_t)r->len;
+
+		pcap_u32(h, (uint32_t)r->ts.tv_sec);
+		pcap_u32(h + 4, (uint32_t)(r->ts.tv_nsec / 1000));
+		pcap_u32(h + 8, n);
+		pcap_u32(h + 12, (uint32_t)r->len);
+		pthread_mutex_lock(&w->mu);
+		if (w->len + sizeof(h) + n > BUF_CAP)
+			flush_locked(w);
+		put(w, h, sizeof(h));
+		put(w, r->frame, n);
+		w->records++;
+		err = w->err;
+		pthread_mutex_unlock(&w->mu);
+		return err;
+	}
+	wc_sb_init(&sb, rec, sizeof(rec));
+	if (w->fmt == WC_OUT_JSON)
+		wc_sb_putc(&sb, '{');
+	for (unsigned i = 0; i < w->nf; i++) {
+		unsigned f = w->fields[i];
+
+		if (w->fmt == WC_OUT_JSON)
+			wc_sb_printf(&sb, "%s\"%s\":", i ? "," : "", field_names[f]);
+		else if (i)
+			wc_sb_putc(&sb, w->fmt == WC_OUT_CSV ? ',' : ' ');
+		value(&sb, r, f, w->fmt == WC_OUT_JSON);
+	}
+	if (w->fmt == WC_OUT_JSON)
+		wc_sb_putc(&sb, '}');
+	wc_sb_putc(&sb, '\n');
+	if (sb.len >= sizeof(rec))
+		return -EOVERFLOW;
+	pthread_mutex_lock(&w->mu);
+	put(w, rec, sb.len);
+	w->records++;
+	err = w->err;
+	pthread_mutex_unlock(&w->mu);
+	return err;
+}
+
+int wc_scan_out_flush(struct wc_scan_out *w)
+{
+	int err;
+
+	pthread_mutex_lock(&w->mu);
+	err = flush_locked(w);
+	pthread_mutex_unlock(&w->mu);
+	return err;
+}
+
+uint64_t wc_scan_out_records(const struct wc_scan_out *w)
+{
+	return w->records;
+}
+
+int wc_scan_out_close(struct wc_scan_out *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	err = flush_locked(w);
+	if (w->own_fd)
+		err = wc_scan_file_commit(w->fd, w->path, w->tmp, err);
+	free(w->path);
+	free(w->buf);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	return err;
+}
+
+void wc_scan_out_abort(struct wc_scan_out *w)
+{
+	if (!w)
+		return;
+	if (w->own_fd)
+		wc_scan_file_commit(w->fd, w->path, w->tmp, -ECANCELED);
+	free(w->path);
+	free(w->buf);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+
+/* ---- metadata ----------------------------------------------------------------------------- */
+
+static void json_str(struct wc_sb *sb, const char *s)
+{
+	if (!s) {
+		wc_sb_puts(sb, "null");
+		return;
+	}
+	wc_sb_putc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			wc_sb_printf(sb, "\\%c", c);
+		else if (c < 0x20)
+			wc_sb_printf(sb, "\\u%04x", c);
+		else
+			wc_sb_putc(sb, (char)c);
+	}
+	wc_sb_putc(sb, '"');
+}
+
+static void json_time(struct wc_sb *sb, const struct timespec *ts)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	char b[40];
+
+	gmtime_r(&t, &tm);
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+	wc_sb_printf(sb, "\"%s.%06ldZ\"", b, ts->tv_nsec / 1000);
+}
+
+int wc_scan_meta_write(const char *path, const struct wc_scan_meta *m)
+{
+	const struct wc_scan_stats *st = m->st;
+	size_t cap = 8192;
+	char *b = malloc(cap), *tmp = NULL;
+	struct wc_sb sb;
+	int fd, err = 0;
+
+	if (!b)
+		return -ENOMEM;
+	wc_sb_init(&sb, b, cap);
+	wc_sb_puts(&sb, "{\"start\":");
+	json_time(&sb, &m->start);
+	wc_sb_puts(&sb, ",\"end\":");
+	json_time(&sb, &m->end);
+	wc_sb_printf(&sb, ",\"duration_s\":%.3f", st->elapsed_s);
+	wc_sb_puts(&sb, ",\"interface\":");
+	json_str(&sb, m->iface);
+	wc_sb_puts(&sb, ",\"probe\":");
+	json_str(&sb, m->probe);
+	wc_sb_puts(&sb, ",\"ports\":");
+	json_str(&sb, m->ports);
+	wc_sb_printf(&sb, ",\"seed\":%" PRIu64 ",\"shards\":%u,\"shard\":%u,\"threads\":%u",
+		     m->seed, m->shards, m->shard, m->threads);
+	wc_sb_printf(&sb, ",\"retries\":%u,\"rate_pps\":", m->retries);
+	if (m->rate_pps > 0)
+		wc_sb_printf(&sb, "%.0f", m->rate_pps);
+	else
+		wc_sb_puts(&sb, "\"max\"");
+	wc_sb_printf(&sb, ",\"targets\":%" PRIu64 ",\"targets_probed\":%" PRIu64 ",\"sent\":%" PRIu64,
+		     st->count, st->targets_sent, st->sent);
+	wc_sb_printf(&sb, ",\"replies\":%" PRIu64 ",\"results\":%" PRIu64 ",\"hits\":%" PRIu64
+			  ",\"failures\":%" PRIu64 ",\"repeats\":%" PRIu64 ",\"invalid\":%" PRIu64,
+		     st->replies, st->results, st->hits, st->failures, st->repeats, st->invalid);
+	wc_sb_printf(&sb, ",\"hit_rate\":%.6f",
+		     st->targets_sent ? (double)st->hits / (double)st->targets_sent : 0.0);
+	wc_sb_printf(&sb, ",\"drops\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64, st->drops,
+		     st->tx_ring_full);
+	wc_sb_printf(&sb, ",\"send_s\":%.3f,\"send_pps\":%.0f,\"cooldown_s\":%.3f", st->send_s,
+		     st->send_s > 0 ? (double)st->sent / st->send_s : 0.0, st->cooldown_s);
+	wc_sb_printf(&sb, ",\"passes\":%u,\"repair_passes\":%u", st->passes, st->repairs);
+	wc_sb_printf(&sb, ",\"rtt_ms\":{\"samples\":%" PRIu64 ",\"p50\":%.3f,\"p99\":%.3f,"
+			  "\"max\":%.3f}",
+		     st->rtt_samples, st->rtt_p50_us / 1e3, st->rtt_p99_us / 1e3,
+		     st->rtt_max_us / 1e3);
+	wc_sb_puts(&sb, ",\"engine\":");
+	json_str(&sb, st->engine);
+	wc_sb_puts(&sb, ",\"validation\":");
+	json_str(&sb, st->how);
+	wc_sb_puts(&sb, ",\"output\":");
+	json_str(&sb, m->output);
+	wc_sb_printf(&sb, ",\"complete\":%s", m->complete ? "true" : "false");
+	wc_sb_puts(&sb, ",\"resume\":");
+	json_str(&sb, m->complete ? NULL : m->resume_file);
+	wc_sb_puts(&sb, "}\n");
+	if (sb.len >= cap) {
+		err = -EOVERFLOW;
+		goto out;
+	}
+	fd = wc_scan_file_open(path, &tmp);
+	if (fd < 0) {
+		err = fd;
+		goto out;
+	}
+	err = wc_scan_file_commit(fd, path, tmp, write_all(fd, b, sb.len));
+out:
+	free(b);
+	return err;
+}
