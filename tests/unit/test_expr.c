@@ -465,18 +465,18 @@ static void test_ip_options(void **state)
 	ipopts("[IPOption_EOL()]", "00");
 	ipopts("IPOption_NOP()", "01");
 	ipopts("[IPOption_RR()]", "070304");
-	ipopts("[IPOption_RR(routers=['1.2.3.4', '5.6.7.8'])]", "070b040102030405060708");
-	ipopts("[IPOption_RR(routers='1.2.3.4')]", "07070401020304");
-	ipopts("[IPOption_LSRR(routers=['1.2.3.4'])]", "83070401020304");
-	ipopts("[IPOption_SSRR(routers=['1.2.3.4'], pointer=8)]", "89070801020304");
+	ipopts("[IPOption_RR(routers=['198.18.3.4', '198.19.7.8'])]", "070b04c6120304c6130708");
+	ipopts("[IPOption_RR(routers='198.18.3.4')]", "070704c6120304");
+	ipopts("[IPOption_LSRR(routers=['198.18.3.4'])]", "830704c6120304");
+	ipopts("[IPOption_SSRR(routers=['198.18.3.4'], pointer=8)]", "890708c6120304");
 	ipopts("[IPOption_RR(length=9)]", "070904");
 	ipopts("[IPOption_Router_Alert()]", "94040000");
 	ipopts("[IPOption_Router_Alert(alert=5)]", "94040005");
 	ipopts("[IPOption_Router_Alert(alert='router_shall_examine_packet')]", "94040000");
 	ipopts("[IPOption_Timestamp()]", "440c09010000000000000000");
 	ipopts("[IPOption_Timestamp(flg=0, timestamp=7)]", "4408090000000007");
-	ipopts("[IPOption_Timestamp(flg=3, internet_address='1.2.3.4')]",
-	       "440c09030102030400000000");
+	ipopts("[IPOption_Timestamp(flg=3, internet_address='198.18.3.4')]",
+	       "440c0903c612030400000000");
 	ipopts("[IPOption_Timestamp(oflw=1, flg=1)]", "440c09110000000000000000");
 	ipopts("[IPOption_Security()]", "820b0000000000007878" "78");
 	ipopts("[IPOption_Security(transmission_control_code='ab')]", "820b000000000000616200");
@@ -484,11 +484,11 @@ static void test_ip_options(void **state)
 	ipopts("[IPOption_Stream_Id(security=0x1234)]", "88041234");
 	ipopts("[IPOption_MTU_Probe(mtu=1500), IPOption_MTU_Reply(mtu=1500)]", "0b0405dc0c0405dc");
 	ipopts("[IPOption_Traceroute(id=1, outbound_hops=2, return_hops=3, "
-	       "originator_ip='1.2.3.4')]",
-	       "120c00010002000301020304");
-	ipopts("[IPOption_Address_Extension(src_ext='1.1.1.1', dst_ext='2.2.2.2')]",
-	       "930a0101010102020202");
-	ipopts("[IPOption_SDBM(addresses=['1.2.3.4'])]", "950601020304");
+	       "originator_ip='198.18.3.4')]",
+	       "120c000100020003c6120304");
+	ipopts("[IPOption_Address_Extension(src_ext='198.18.1.1', dst_ext='198.18.2.2')]",
+	       "930ac6120101c6120202");
+	ipopts("[IPOption_SDBM(addresses=['198.18.3.4'])]", "9506c6120304");
 	ipopts("[IPOption(option=30, value=b'ab'), IPOption()]", "1e046162" "0002");
 	ipopts("[IPOption_NOP(copy_flag=1), IPOption_NOP(option='nop')]", "8101");
 	ipopts("b'\\x01\\x01'", "0101");
