@@ -43,6 +43,7 @@
 #include "livegen.h" /* before the skeleton: it names struct lg_plan */
 #include "livegen.skel.h"
 #include "tmpl_plan.h"
+#include "send_impl.h"
 #include "wirecraft/live.h"
 #include "wirecraft/rate.h"
 #include "wirecraft/send.h"
@@ -717,31 +718,17 @@ out:
 	return NULL;
 }
 
-/* Who sends what: send.c's plan(). Without looping, the packets to send, [0, total), are
- * cut into one contiguous slice per runner; looping, each runner loops over its own share
- * of the set. */
+/* Who sends what: the same split as the other engines (wc_send_slice). */
 static void share(struct runner *rs, unsigned n, const struct wc_send_opts *o, uint64_t setn)
 {
-	bool looping = o->loop && (o->count == 0 || o->count > setn);
-	uint64_t total = o->count && o->count < setn ? o->count : setn;
-
-	if (looping)
-		total = o->count;
 	for (unsigned i = 0; i < n; i++) {
-		if (!looping) {
-			rs[i].first = total / n * i;
-			rs[i].span = i + 1 == n ? total - rs[i].first : total / n;
-			rs[i].count = rs[i].span;
-		} else {
-			rs[i].first = setn / n * i;
-			rs[i].span = i + 1 == n ? setn - rs[i].first : setn / n;
-			rs[i].count = total / n + (i < total % n ? 1 : 0);
-			rs[i].forever = o->count == 0;
-		}
-		if (!rs[i].span) { /* more runners than packets */
-			rs[i].count = 0;
-			rs[i].forever = false;
-		}
+		struct wc_send_slice sl;
+
+		wc_send_slice(o, setn, n, i, &sl);
+		rs[i].first = sl.first;
+		rs[i].span = sl.span;
+		rs[i].count = sl.count;
+		rs[i].forever = sl.forever;
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "send_impl.h"
 #include "wirecraft/port.h"
 #include "wirecraft/rate.h"
 #include "wirecraft/send.h"
@@ -121,26 +122,34 @@ static void totals(struct worker *ws, unsigned n, uint64_t t0, struct wc_send_st
 	st->elapsed_s = (double)(wc_now_ns() - t0) / 1e9;
 }
 
-/* Who sends what. Without looping, the packets to send, [0, total), are cut into one
- * contiguous slice per worker. Looping, each worker loops over its own share of the set. */
-static void plan(struct worker *ws, unsigned n, const struct wc_send_opts *o, uint64_t setn)
+void wc_send_slice(const struct wc_send_opts *o, uint64_t setn, unsigned n, unsigned i,
+		   struct wc_send_slice *s)
 {
 	bool looping = o->loop && (o->count == 0 || o->count > setn);
-	uint64_t total = o->count && o->count < setn ? o->count : setn;
+	uint64_t total = looping ? o->count : o->count && o->count < setn ? o->count : setn;
+	uint64_t base = looping ? setn : total;
 
-	if (looping)
-		total = o->count;
+	s->first = base / n * i;
+	s->span = i + 1 == n ? base - s->first : base / n;
+	s->count = looping ? total / n + (i < total % n ? 1 : 0) : s->span;
+	s->forever = looping && o->count == 0;
+	if (!s->span) { /* more senders than packets: nothing to loop over */
+		s->count = 0;
+		s->forever = false;
+	}
+}
+
+/* Who sends what: wc_send_slice() for each worker. */
+static void plan(struct worker *ws, unsigned n, const struct wc_send_opts *o, uint64_t setn)
+{
 	for (unsigned i = 0; i < n; i++) {
-		if (!looping) {
-			ws[i].first = total / n * i;
-			ws[i].span = i + 1 == n ? total - ws[i].first : total / n;
-			ws[i].count = ws[i].span;
-		} else {
-			ws[i].first = setn / n * i;
-			ws[i].span = i + 1 == n ? setn - ws[i].first : setn / n;
-			ws[i].count = total / n + (i < total % n ? 1 : 0);
-			ws[i].forever = o->count == 0;
-		}
+		struct wc_send_slice sl;
+
+		wc_send_slice(o, setn, n, i, &sl);
+		ws[i].first = sl.first;
+		ws[i].span = sl.span;
+		ws[i].count = sl.count;
+		ws[i].forever = sl.forever;
 	}
 }
 
