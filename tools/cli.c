@@ -240,3 +240,20 @@ void cli_catch_signals(void)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
 }
+
+double cli_opt_si(const char *cmd, const char *opt, const char *arg, bool zero_ok)
+{
+	char *end;
+	double v = strtod(arg, &end), mul = 1;
+
+	if (*end == 'k' || *end == 'K')
+		mul = 1e3, end++;
+	else if (*end == 'M')
+		mul = 1e6, end++;
+	else if (*end == 'G')
+		mul = 1e9, end++;
+	if (end == arg || *end || !(v > 0 || (zero_ok && v == 0)))
+		cli_usage(cmd, "%s wants a %s number, not '%s'", opt,
+			  zero_ok ? "non-negative" : "positive", arg);
+	return v * mul;
+}

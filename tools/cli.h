@@ -32,6 +32,10 @@ _Noreturn void cli_usage(const char *cmd, const char *fmt, ...)
 /* A decimal (or 0x hex) unsigned option value, or a usage error naming the option. */
 uint64_t cli_opt_u64(const char *cmd, const char *opt, const char *arg);
 
+/* A number with an optional k, M or G suffix (rates, bandwidths, seconds): positive, or also
+ * zero when zero_ok; else a usage error naming the option. */
+double cli_opt_si(const char *cmd, const char *opt, const char *arg, bool zero_ok);
+
 /* A protocol by its Scapy class name, or a usage error. */
 const struct wc_proto *cli_layer(const char *cmd, const char *name);
 

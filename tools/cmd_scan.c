@@ -123,23 +123,6 @@ static void catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static double parse_num(const char *opt, const char *arg, bool zero_ok)
-{
-	char *end;
-	double v = strtod(arg, &end), mul = 1;
-
-	if (*end == 'k' || *end == 'K')
-		mul = 1e3, end++;
-	else if (*end == 'M')
-		mul = 1e6, end++;
-	else if (*end == 'G')
-		mul = 1e9, end++;
-	if (end == arg || *end || !(v > 0 || (zero_ok && v == 0)))
-		cli_usage(CMD, "%s wants a %s number, not '%s'", opt, zero_ok ? "non-negative" : "positive",
-			  arg);
-	return v * mul;
-}
-
 static uint64_t parse_mac(const char *s)
 {
 	const char *p = s;
@@ -280,17 +263,17 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 			break;
 		case O_RATE:
 			o->has_rate = true;
-			o->so.rate_pps = strcmp(optarg, "max") ? parse_num("--rate", optarg, false) : 0;
+			o->so.rate_pps = strcmp(optarg, "max") ? cli_opt_si(CMD, "--rate", optarg, false) : 0;
 			break;
-		case O_BW: o->so.bandwidth_bps = parse_num("--bandwidth", optarg, false); break;
+		case O_BW: o->so.bandwidth_bps = cli_opt_si(CMD, "--bandwidth", optarg, false); break;
 		case O_RETRIES:
 			o->so.retries = (unsigned)cli_opt_u64(CMD, "--retries", optarg);
 			if (o->so.retries > 100)
 				cli_usage(CMD, "--retries: at most 100");
 			break;
-		case O_COOL: o->so.cooldown_s = parse_num("--cooldown", optarg, true); break;
+		case O_COOL: o->so.cooldown_s = cli_opt_si(CMD, "--cooldown", optarg, true); break;
 		case O_MAXT: o->so.max_targets = cli_opt_u64(CMD, "--max-targets", optarg); break;
-		case O_MAXR: o->so.max_runtime_s = parse_num("--max-runtime", optarg, false); break;
+		case O_MAXR: o->so.max_runtime_s = cli_opt_si(CMD, "--max-runtime", optarg, false); break;
 		case O_THREADS:
 			o->so.threads = (unsigned)cli_opt_u64(CMD, "--threads", optarg);
 			if (o->so.threads < 1 || o->so.threads > WC_SCAN_MAX_THREADS)

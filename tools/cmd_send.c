@@ -53,22 +53,6 @@ struct send_cli {
 	bool has_seed, quiet;
 };
 
-static double parse_si(const char *opt, const char *arg)
-{
-	char *end;
-	double v = strtod(arg, &end), mul = 1;
-
-	if (*end == 'k' || *end == 'K')
-		mul = 1e3, end++;
-	else if (*end == 'M')
-		mul = 1e6, end++;
-	else if (*end == 'G')
-		mul = 1e9, end++;
-	if (end == arg || *end || !(v > 0))
-		cli_usage("send", "%s wants a positive number, not '%s'", opt, arg);
-	return v * mul;
-}
-
 static enum wc_engine parse_engine(const char *s)
 {
 	static const struct {
@@ -115,10 +99,10 @@ static void parse_opts(int argc, char **argv, struct send_cli *o)
 		case 'u': o->user = optarg; break;
 		case O_LOOP: o->so.loop = true; break;
 		case O_RATE:
-			o->so.rate_pps = strcmp(optarg, "max") ? parse_si("--rate", optarg) : 0;
+			o->so.rate_pps = strcmp(optarg, "max") ? cli_opt_si("send", "--rate", optarg, false) : 0;
 			break;
-		case O_BW: o->so.bandwidth_bps = parse_si("--bandwidth", optarg); break;
-		case O_DUR: o->so.duration_s = parse_si("--duration", optarg); break;
+		case O_BW: o->so.bandwidth_bps = cli_opt_si("send", "--bandwidth", optarg, false); break;
+		case O_DUR: o->so.duration_s = cli_opt_si("send", "--duration", optarg, false); break;
 		case O_ENGINE: o->engine = parse_engine(optarg); break;
 		case O_QUEUES: o->queues = (unsigned)cli_opt_u64("send", "--queues", optarg); break;
 		case O_QUEUE: o->queue = (unsigned)cli_opt_u64("send", "--queue", optarg); break;

@@ -72,20 +72,6 @@ struct sr_cli {
 	int werr;
 };
 
-static double parse_pos(const char *cmd, const char *opt, const char *arg, bool zero_ok)
-{
-	char *end;
-	double v = strtod(arg, &end);
-
-	if (*end == 'k' || *end == 'K')
-		v *= 1e3, end++;
-	else if (*end == 'M')
-		v *= 1e6, end++;
-	if (end == arg || *end || !(v > 0 || (zero_ok && v == 0)))
-		cli_usage(cmd, "%s wants a positive number, not '%s'", opt, arg);
-	return v;
-}
-
 static void parse_opts(int argc, char **argv, struct sr_cli *o)
 {
 	enum { O_RETRY = 256, O_RATE, O_MULTI, O_JSON, O_UNANS, O_PASS, O_NOCOOKIE, O_SPORT,
@@ -118,13 +104,13 @@ static void parse_opts(int argc, char **argv, struct sr_cli *o)
 	while ((c = getopt_long(argc, argv, ":i:t:w:qvh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->so.ifname = optarg; break;
-		case 't': o->so.timeout_s = parse_pos(cmd, "--timeout", optarg, false); break;
+		case 't': o->so.timeout_s = cli_opt_si(cmd, "--timeout", optarg, false); break;
 		case 'w': o->write = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = true; break;
 		case O_RETRY: o->so.retry = (unsigned)cli_opt_u64(cmd, "--retry", optarg); break;
 		case O_RATE:
-			o->so.rate_pps = strcmp(optarg, "max") ? parse_pos(cmd, "--rate", optarg, false)
+			o->so.rate_pps = strcmp(optarg, "max") ? cli_opt_si(cmd, "--rate", optarg, false)
 							       : 0;
 			break;
 		case O_MULTI: o->so.multi = true; break;
