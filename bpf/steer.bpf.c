@@ -311,12 +311,53 @@ __noinline int wc_steer_ip4(struct xdp_md *ctx, __u64 l2len)
 
 /* ---- IPv6 ------------------------------------------------------------------------------- */
 
+/*
+ * Why the IPv6 paths end in global functions (__noinline, not static: the verifier checks those
+ * once, on their own, instead of inline at every call). Each kind of extension header leaves the
+ * cursor at its own range of offsets, so the paths through an unrolled walk of WC_MAX_EXTHDRS
+ * headers never merge, and everything after the walk was verified again for every one of them:
+ * half a million instructions and a third of a second of load time before every scan or sr.
+ * After a walk, only offsets (plain numbers) go on, and the path count stops multiplying.
+ */
+
+/* Bound on an offset handed to the functions below. An XDP frame's linear part is at most a
+ * page; the verifier wants offset + header size <= 0xffff before it trusts a bounds check. */
+#define WC_OFF_MAX 0x3fff
+
+/* The quoted probe's L4 header, 8 bytes at l4off; its IPv6 header at qoff (offsets from the
+ * frame's start). Arguments are 64-bit: a 32-bit one is widened in a copy of the register
+ * that the bounds check did not see, and the verifier then refuses the access. */
+__noinline int wc_steer_quoted6_l4(struct xdp_md *ctx, __u64 qoff, __u64 l4off, __u64 nh)
+{
+	void *data, *end;
+	struct ipv6hdr *q;
+	__u8 *l4;
+	struct flow f = { .fam = 6 };
+
+	/* one test per variable, with a barrier between them: clang otherwise merges the two
+	 * into (qoff | l4off) > WC_OFF_MAX, which leaves the verifier without a bound on either */
+	if (!ctx || qoff > WC_OFF_MAX)
+		return WC_SC_MALFORMED;
+	barrier_var(l4off);
+	if (l4off > WC_OFF_MAX)
+		return WC_SC_MALFORMED;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	q = data + qoff;
+	l4 = data + l4off;
+	if ((void *)(q + 1) > end || (void *)(l4 + 8) > end)
+		return WC_SC_MALFORMED;
+	__builtin_memcpy(f.ours, &q->saddr, 16);
+	__builtin_memcpy(f.theirs, &q->daddr, 16);
+	return judge_quoted_l4(&f, nh, l4);
+}
+
 /* The quoted IPv6 datagram: fixed header, up to WC_MAX_EXTHDRS extension headers, 8 bytes. As
  * for IPv4, its payload length is the original's and is not checked against the frame. */
-static __always_inline int quoted6(struct wc_cursor *c)
+static __always_inline int quoted6(struct xdp_md *ctx, struct wc_cursor *c)
 {
 	struct ipv6hdr *q = c->pos;
-	struct flow f = { .fam = 6 };
+	void *data = (void *)(long)ctx->data;
 	__u8 *pos, nh;
 
 	if ((void *)(q + 1) > c->end)
@@ -348,9 +389,7 @@ static __always_inline int quoted6(struct wc_cursor *c)
 	}
 	if ((void *)(pos + 8) > c->end)
 		return WC_SC_MALFORMED;
-	__builtin_memcpy(f.ours, &q->saddr, 16);
-	__builtin_memcpy(f.theirs, &q->daddr, 16);
-	return judge_quoted_l4(&f, nh, pos);
+	return wc_steer_quoted6_l4(ctx, (void *)q - data, (void *)pos - data, nh);
 }
 
 /* Neighbour Advertisement: the map entry of a Neighbour Solicitation for the same target. */
@@ -367,7 +406,8 @@ static __always_inline int na6(struct wc_cursor *c, __u32 l4len)
 	return lookup(&t, WC_SK_ND, 0, 0, 0);
 }
 
-static __always_inline int icmp6(struct wc_cursor *c, __u32 l4len, const struct flow *f)
+static __always_inline int icmp6(struct xdp_md *ctx, struct wc_cursor *c, __u32 l4len,
+				 const struct flow *f)
 {
 	struct icmp6hdr *ih = c->pos;
 
@@ -382,20 +422,57 @@ static __always_inline int icmp6(struct wc_cursor *c, __u32 l4len, const struct 
 	case ICMPV6_TIME_EXCEED:
 	case ICMPV6_PARAMPROB:
 		c->pos = ih + 1;
-		return quoted6(c);
+		return quoted6(ctx, c);
 	case 136:
 		return na6(c, l4len);
 	}
 	return judge_ip(f, IPPROTO_ICMPV6);
 }
 
+/* Everything from the upper-layer header on: l3off is the IPv6 header's offset, l4off the
+ * upper-layer header's, l4len its length (payload length less extension headers). */
+__noinline int wc_steer_ip6_l4(struct xdp_md *ctx, __u64 l3off, __u64 l4off, __u64 proto,
+			       __u64 l4len)
+{
+	struct wc_cursor c;
+	struct ipv6hdr *ip6;
+	struct tcphdr *th;
+	struct udphdr *uh;
+	struct flow f = { .fam = 6 };
+
+	/* see wc_steer_quoted6_l4 for the barrier; l4len is only compared, never added */
+	if (!ctx || l3off > WC_L2_MAX)
+		return WC_SC_MALFORMED;
+	barrier_var(l4off);
+	if (l4off > WC_OFF_MAX)
+		return WC_SC_MALFORMED;
+	wc_cursor_init(&c, ctx);
+	ip6 = c.pos + l3off;
+	if ((void *)(ip6 + 1) > c.end)
+		return WC_SC_MALFORMED;
+	__builtin_memcpy(f.ours, &ip6->daddr, 16);
+	__builtin_memcpy(f.theirs, &ip6->saddr, 16);
+	c.pos += l4off;
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (wc_parse_tcp(&c, l4len, &th) < 0)
+			return WC_SC_MALFORMED;
+		return judge_tcp(&f, bpf_ntohs(th->dest), bpf_ntohs(th->source), bpf_ntohl(th->seq),
+				 bpf_ntohl(th->ack_seq), ((__u8 *)th)[13] & TCP_ACK_FLAG, 0);
+	case IPPROTO_UDP:
+		if (wc_parse_udp(&c, l4len, &uh) < 0)
+			return WC_SC_MALFORMED;
+		return judge_udp(&f, bpf_ntohs(uh->dest), bpf_ntohs(uh->source));
+	case IPPROTO_ICMPV6:
+		return icmp6(ctx, &c, l4len, &f);
+	}
+	return judge_ip(&f, proto);
+}
+
 __noinline int wc_steer_ip6(struct xdp_md *ctx, __u64 l2len)
 {
 	struct wc_cursor c;
 	struct wc_ipv6 p;
-	struct tcphdr *th;
-	struct udphdr *uh;
-	struct flow f = { .fam = 6 };
 
 	if (!ctx || l2len < ETH_HLEN || l2len > WC_L2_MAX)
 		return WC_SC_MALFORMED;
@@ -405,22 +482,8 @@ __noinline int wc_steer_ip6(struct xdp_md *ctx, __u64 l2len)
 		return WC_SC_MALFORMED;
 	if (p.frag)
 		return WC_SC_FRAGMENT;
-	__builtin_memcpy(f.ours, &p.ip6->daddr, 16);
-	__builtin_memcpy(f.theirs, &p.ip6->saddr, 16);
-	switch (p.proto) {
-	case IPPROTO_TCP:
-		if (wc_parse_tcp(&c, p.l4len, &th) < 0)
-			return WC_SC_MALFORMED;
-		return judge_tcp(&f, bpf_ntohs(th->dest), bpf_ntohs(th->source), bpf_ntohl(th->seq),
-				 bpf_ntohl(th->ack_seq), ((__u8 *)th)[13] & TCP_ACK_FLAG, 0);
-	case IPPROTO_UDP:
-		if (wc_parse_udp(&c, p.l4len, &uh) < 0)
-			return WC_SC_MALFORMED;
-		return judge_udp(&f, bpf_ntohs(uh->dest), bpf_ntohs(uh->source));
-	case IPPROTO_ICMPV6:
-		return icmp6(&c, p.l4len, &f);
-	}
-	return judge_ip(&f, p.proto);
+	return wc_steer_ip6_l4(ctx, l2len, l2len + sizeof(struct ipv6hdr) + p.ext_len, p.proto,
+			       p.l4len);
 }
 
 /* ---- ARP ---------------------------------------------------------------------------------- */
