@@ -9,6 +9,9 @@
 #                                          (fixed MACs: captures compare across runs, and they
 #                                          never collide with the reflector's 02:00:... ones)
 #                                          (an existing pair of the same NAME is removed first)
+#   scripts/netns.sh [-n NAME] [-q N] up   the same with N queues each way on both ends (default
+#                                          1): a veth hands a frame to the peer queue of the
+#                                          sending CPU, so two sending threads need two queues
 #   scripts/netns.sh [-n NAME] down        remove both namespaces (and so the veth); idempotent
 #   scripts/netns.sh [-n NAME] exec a|b CMD [ARG...]
 #                                          run CMD inside NAME-a or NAME-b (nsenter, so /sys and
@@ -27,6 +30,7 @@
 set -euo pipefail
 
 NAME=${WC_NETNS:-wc}
+QUEUES=1
 
 die() { echo "netns.sh: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
@@ -34,6 +38,7 @@ usage() { sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit
 while [ $# -gt 0 ]; do
   case "$1" in
     -n|--name) [ $# -ge 2 ] || usage; NAME=$2; shift 2 ;;
+    -q|--queues) [ $# -ge 2 ] || usage; QUEUES=$2; shift 2 ;;
     -h|--help) usage ;;
     --) shift; break ;;
     -*) usage ;;
@@ -42,6 +47,8 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || usage
 [[ "$NAME" =~ ^[A-Za-z0-9_]{1,12}$ ]] || die "NAME '$NAME': 1 to 12 letters, digits or _"
+[[ "$QUEUES" =~ ^[0-9]{1,2}$ ]] && [ "$QUEUES" -ge 1 ] && [ "$QUEUES" -le 64 ] ||
+  die "queues '$QUEUES': 1 to 64"
 
 NS_A=$NAME-a NS_B=$NAME-b
 IF_A=$NAME-a0 IF_B=$NAME-b0
@@ -69,8 +76,10 @@ up() {
   ip netns add "$NS_A"
   ip netns add "$NS_B"
   # Both ends born inside their namespaces: the host namespace never holds either of them.
-  if ! ip link add "$IF_A" netns "$NS_A" address 0a:00:00:00:00:01 type veth \
-      peer name "$IF_B" netns "$NS_B" address 0a:00:00:00:00:02; then
+  if ! ip link add "$IF_A" netns "$NS_A" address 0a:00:00:00:00:01 \
+      numtxqueues "$QUEUES" numrxqueues "$QUEUES" type veth \
+      peer name "$IF_B" netns "$NS_B" address 0a:00:00:00:00:02 \
+      numtxqueues "$QUEUES" numrxqueues "$QUEUES"; then
     down
     die "cannot create veth $IF_A <-> $IF_B"
   fi

@@ -141,7 +141,8 @@ uint64_t wc_dedup_errors(const struct wc_dedup *d)
 
 uint64_t wc_dedup_count(const struct wc_dedup *d)
 {
-	return d->count;
+	/* read by the scan's main thread while the receiver adds */
+	return __atomic_load_n(&d->count, __ATOMIC_RELAXED);
 }
 
 int wc_dedup_foreach(const struct wc_dedup *d, int (*fn)(uint64_t i, void *arg), void *arg)

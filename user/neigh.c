@@ -138,7 +138,10 @@ int wc_iface_resolve(const struct wc_iface *ifc, int family, const void *addr, i
 	if ((family == AF_INET && !ifc->has_ip4) || (family == AF_INET6 && !ifc->has_ip6))
 		return -EADDRNOTAVAIL;
 	rlen = family == AF_INET ? arp_request(ifc, addr, req) : ns_request(ifc, addr, req);
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(proto));
+	/* Protocol 0 here, the real one in bind(): a socket opened with a protocol is hooked into
+	 * the receive path at once, and bind() then unhooks it again, which waits for an RCU grace
+	 * period (10-20 ms here, on every scan that asks the wire for its next hop). */
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {

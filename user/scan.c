@@ -614,8 +614,11 @@ static unsigned rx_backlog(const struct scan *s)
  * answers stop coming (none for 2 x p99 RTT, at least 50 ms) and the receive rings are empty,
  * but not before 2 x p99 and 1.25 x the largest RTT (at least 100 ms) have passed since the
  * last probe; never more than 8 x the largest RTT (at least 1 s, at most 30 s). Nothing
- * measured: 1 s. */
-static double cooldown(struct scan *s, uint64_t last_tx, struct wc_scan_stats *st,
+ * measured: 1 s. Adaptive, once every target probed (`probed`, resumed ones included) has
+ * answered and the receive rings are empty, nothing is left to wait for: a scan of a host whose
+ * kernel answers every port (RST) ends at once, as nmap's does. A fixed cooldown is waited out
+ * whole: it is asked for to see late and repeated answers too. */
+static double cooldown(struct scan *s, uint64_t last_tx, uint64_t probed, struct wc_scan_stats *st,
 		       struct clock *ck, uint64_t *next)
 {
 	uint64_t start = wc_now_ns();
@@ -629,6 +632,9 @@ static double cooldown(struct scan *s, uint64_t last_tx, struct wc_scan_stats *s
 
 		poll_stop(s);
 		if (halted(s) >= 2)
+			break;
+		if (s->o->cooldown_s < 0 && probed && wc_dedup_count(s->dd) >= probed &&
+		    !rx_backlog(s))
 			break;
 		if (s->o->cooldown_s >= 0) {
 			if ((double)since / 1e9 >= s->o->cooldown_s)
@@ -1145,8 +1151,13 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 			if (s->snd[i].first_tx && (!first_tx || s->snd[i].first_tx < first_tx))
 				first_tx = s->snd[i].first_tx;
 		}
-		if (last_tx && halted(s) < 2)
-			cool += cooldown(s, last_tx, &st, &ck, &next);
+		if (last_tx && halted(s) < 2) {
+			uint64_t probed = s->probed_base;
+
+			for (unsigned i = 0; i < s->T; i++)
+				probed += s->snd[i].targets;
+			cool += cooldown(s, last_tx, probed, &st, &ck, &next);
+		}
 		if (s->pass == 0 && o.max_targets)
 			for (unsigned i = 0; i < s->T; i++)
 				if (!s->snd[i].budget) /* cut short: later passes stop there too */
