@@ -60,14 +60,15 @@ test-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 test-oracle: $(B)/wirecraft
-	/usr/bin/python3 tests/oracle/run.py
+	WIRECRAFT=$(abspath $(B)/wirecraft) ORACLE_DIR=$(B)/oracle /usr/bin/python3 tests/oracle/run.py
 
-# Shell tests: CLI behaviour, and (as root) live tests in private network namespaces.
+# Shell tests: CLI behaviour, and (as root) live tests in private network namespaces. Each test
+# takes the binary from WIRECRAFT (make test-asan runs them against a sanitized one).
 test-cli: all
-	@set -e; for t in $(wildcard tests/cli/test_*.sh); do echo "== $$t"; bash $$t; done
+	@set -e; for t in $(wildcard tests/cli/test_*.sh); do echo "== $$t"; WIRECRAFT=$(abspath $(B)/wirecraft) bash $$t; done
 
 test-net: all
-	@set -e; for t in $(wildcard tests/net/test_*.sh); do echo "== $$t"; bash $$t; done
+	@set -e; for t in $(wildcard tests/net/test_*.sh); do echo "== $$t"; WIRECRAFT=$(abspath $(B)/wirecraft) bash $$t; done
 
 # Fragments in mk/ append their own steps (mk/fuzz.mk adds test-fuzz).
 TEST_STEPS := test-unit test-cli test-oracle test-net

@@ -35,12 +35,23 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <xdp/xdp_helpers.h>
 
 #include "parse.h"
 #include "csum.h"
 #include "wirecraft/xdp.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* In a libxdp dispatcher (user/xdp_attach.c): early (30, before the default 50), since the
+ * frames it answers are to addresses that only it plays, which no other program can serve;
+ * everything else it passes on unchanged (XDP_PASS chains) to the next program. A program that
+ * must see every frame first (a filter, a counter) can still run before it with a priority
+ * under 30. */
+struct {
+	__uint(priority, 30);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(wc_reflect);
 
 /* ---- configuration: read-only, set by user/xdp.c before load ---------------------------- */
 

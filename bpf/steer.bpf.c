@@ -26,12 +26,21 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <xdp/xdp_helpers.h>
 
 #include "parse.h"
 #include "cookie.h"
 #include "wirecraft/steer.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* In a libxdp dispatcher (user/xdp_attach.c): first, before the default priority 50, so that
+ * our answers are taken before another program can drop them; every frame that is not one
+ * (XDP_PASS) goes on to the next program. */
+struct {
+	__uint(priority, 10);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(wc_steer);
 
 /* ---- configuration: read-only, set by user/steer.c before load ---------------------------- */
 

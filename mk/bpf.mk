@@ -43,5 +43,6 @@ $(STEER_LIB_OBJS): $(B)/bpf/steer.skel.h
 $(STEER_LIB_OBJS): CPPFLAGS += -I$(B)/bpf
 
 # libbpf and what it needs when linked statically (only those the Makefile does not list yet).
-# libxdp is not needed by the reflector: it is attached through a bpf_link, see user/xdp.c.
+# libxdp (in the Makefile's LDLIBS) joins the programs to an interface's libxdp dispatcher when
+# one runs there: user/xdp_attach.c.
 LDLIBS += $(filter-out $(LDLIBS),-lbpf -lelf -lz)

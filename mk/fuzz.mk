@@ -29,7 +29,11 @@ FUZZ_COMMON   := $(FUZZ_DIR)/obj/tests/fuzz/fuzz_check.o
 # A target is built once the library pieces it drives exist.
 FUZZ_TARGETS := dissect \
 	$(if $(wildcard user/expr.c),expr) \
-	$(if $(and $(wildcard user/include/wirecraft/format.h),$(wildcard user/show.c),$(wildcard user/json.c)),format)
+	$(if $(and $(wildcard user/include/wirecraft/format.h),$(wildcard user/show.c),$(wildcard user/json.c)),format) \
+	$(if $(wildcard user/pcapio.c),pcap) \
+	$(if $(wildcard user/sniff.c),filter)
+# The capture reader and the filter front end run libpcap's own code under the fuzzer.
+FUZZ_LDLIBS  := -lpcap
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 .PHONY: fuzz-build fuzz test-fuzz
@@ -51,7 +55,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) tests/fuzz/run.sh fuzz $(FUZZ_DIR) $(FUZZ_TARGETS)

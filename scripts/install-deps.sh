@@ -7,10 +7,13 @@ PKGS=(
   build-essential pkg-config
   libbpf-dev libxdp-dev libelf-dev zlib1g-dev libpcap-dev
   clang llvm bpftool
+  xdp-tools  # xdp-loader: tests/net/test_coexist.sh loads "another" program with it
   libcmocka-dev libclang-rt-14-dev
   python3-scapy tshark tcpdump
-  iproute2 iputils-ping bc
+  iproute2 iputils-ping bc ethtool
+  procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
+  valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
 )
 
 missing=()

@@ -11,6 +11,16 @@
 #include "wirecraft/proto.h"
 
 volatile int cli_stop;
+volatile int cli_error_exit;
+
+/* Every error exit of the CLI. The process ends where it stands, holding what it holds: only
+ * the normal paths free everything, and the sanitizer build's leak check looks at those only
+ * (tests/asan/default_options.c reads the flag). */
+__attribute__((noreturn)) static void error_exit(int status)
+{
+	cli_error_exit = 1;
+	exit(status);
+}
 
 static void vline(const char *what, const char *fmt, va_list ap)
 {
@@ -27,7 +37,7 @@ void cli_die(const char *what, const char *fmt, ...)
 	va_start(ap, fmt);
 	vline(what, fmt, ap);
 	va_end(ap);
-	exit(CLI_EXIT_FAIL);
+	error_exit(CLI_EXIT_FAIL);
 }
 
 void cli_die_err(const char *what, int err)
@@ -54,7 +64,7 @@ void cli_usage(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, " (see 'wirecraft %s --help')\n", cmd);
-	exit(CLI_EXIT_USAGE);
+	error_exit(CLI_EXIT_USAGE);
 }
 
 uint64_t cli_opt_u64(const char *cmd, const char *opt, const char *arg)
@@ -138,7 +148,7 @@ struct wc_set *cli_parse_expr(const char *expr)
 	} else {
 		fprintf(stderr, "wirecraft: expression: %s\n", err.msg[0] ? err.msg : "invalid");
 	}
-	exit(CLI_EXIT_FAIL);
+	error_exit(CLI_EXIT_FAIL);
 }
 
 static int hexval(char c)
@@ -202,6 +212,13 @@ size_t cli_format(struct cli_buf *b, cli_fmt_fn fn, const struct wc_pkt *p)
 		b->cap = (size_t)n + 1;
 	}
 	cli_die("format", "output length changed between two calls");
+}
+
+void cli_out_format(struct cli_buf *b, cli_fmt_fn fn, const struct wc_pkt *p)
+{
+	size_t n = cli_format(b, fn, p);
+
+	cli_out(b->p, n);
 }
 
 void cli_buf_free(struct cli_buf *b)

@@ -66,6 +66,10 @@ struct cli_buf {
 typedef int (*cli_fmt_fn)(const struct wc_pkt *p, char *out, size_t cap);
 size_t cli_format(struct cli_buf *b, cli_fmt_fn fn, const struct wc_pkt *p);
 void cli_buf_free(struct cli_buf *b);
+/* cli_format, then cli_out of the text. One call, because `cli_out(b->p, cli_format(b, ...))`
+ * may read b->p before cli_format reallocates it (argument order is unspecified: clang's
+ * order wrote from a NULL or freed buffer). */
+void cli_out_format(struct cli_buf *b, cli_fmt_fn fn, const struct wc_pkt *p);
 
 /* Write s to stdout; flush stdout and exit 1 on a write error ("wirecraft: stdout: ..."). */
 void cli_out(const char *s, size_t n);
@@ -74,6 +78,8 @@ void cli_flush(void);
 /* Signals that should stop a long run cleanly (SIGINT, SIGTERM, SIGPIPE, SIGHUP): after
  * cli_catch_signals(), cli_stop is set instead of the process dying. */
 extern volatile int cli_stop;
+/* Set by the error exits (cli_die, cli_usage, a bad expression) just before exit(). */
+extern volatile int cli_error_exit;
 void cli_catch_signals(void);
 
 /* ---- privileges (cli_caps.c, doc/privileges.md) ---- */
@@ -112,6 +118,11 @@ int cli_drop_prepare(struct cli_drop *d, const char *user, char *why, size_t why
 int cli_drop_apply(const struct cli_drop *d, unsigned keep, char *why, size_t whylen);
 /* The same, or "wirecraft: <cmd>: dropping privileges: <why>" and exit 1. */
 void cli_drop_or_die(const char *cmd, const struct cli_drop *d, unsigned keep);
+/* Before set-up, root reads the files the user named (targets, state) with the user's rights:
+ * borrow switches the effective ids and groups to d's user (nothing when d is not active or we
+ * are not root), return switches back. Returns 0 or -errno with `why` set. */
+int cli_drop_borrow(const struct cli_drop *d, char *why, size_t whylen);
+int cli_drop_return(char *why, size_t whylen);
 
 int cmd_build(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -125,5 +136,6 @@ int cmd_sr(int argc, char **argv);
 int cmd_sr1(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_xdp_clean(int argc, char **argv);
 
 #endif

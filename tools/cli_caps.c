@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -218,13 +219,27 @@ static int nthreads(void)
 	return n;
 }
 
+/* The thread count once short-lived helpers are done: the library may leave a detached thread
+ * behind for a chore that would otherwise make the caller wait (user/neigh.c closes its packet
+ * socket on one: that close waits for an RCU grace period, some milliseconds). Up to 1 s. */
+static int settled_threads(void)
+{
+	int n = nthreads();
+
+	for (int i = 0; n > 1 && i < 200; i++) {
+		nanosleep(&(struct timespec){0, 5000000}, NULL);
+		n = nthreads();
+	}
+	return n;
+}
+
 int cli_drop_apply(const struct cli_drop *d, unsigned keep, char *why, size_t whylen)
 {
 	uint64_t kb = bits_of(keep);
 	struct caps c = {0};
 	int err;
 
-	if (nthreads() > 1) {
+	if (settled_threads() > 1) {
 		snprintf(why, whylen, "other threads are running (a bug: drop before starting any)");
 		return -EBUSY;
 	}
@@ -276,6 +291,59 @@ int cli_drop_apply(const struct cli_drop *d, unsigned keep, char *why, size_t wh
 		return -EPERM;
 	}
 	return 0;
+}
+
+/* ---- the user's files, read with the user's rights before set-up ---------------------------- */
+
+static bool borrowed;
+static gid_t *root_groups;
+static int root_ngroups;
+static gid_t root_egid;
+
+int cli_drop_borrow(const struct cli_drop *d, char *why, size_t whylen)
+{
+	gid_t g = (gid_t)d->gid;
+	int n;
+
+	/* Only root lends itself: euid 0 with the real and saved ids still 0 to come back to. */
+	if (!d->active || borrowed || geteuid() != 0 || getuid() != 0)
+		return 0;
+	n = getgroups(0, NULL);
+	root_groups = n > 0 ? calloc((size_t)n, sizeof(*root_groups)) : NULL;
+	root_ngroups = n > 0 && root_groups ? getgroups(n, root_groups) : 0;
+	root_egid = getegid();
+	if ((d->name[0] ? initgroups(d->name, g) : setgroups(1, &g)) != 0 || setegid(g) != 0 ||
+	    seteuid((uid_t)d->uid) != 0) {
+		int e = errno;
+
+		snprintf(why, whylen, "cannot read files as user %u: %s", (unsigned)d->uid,
+			 strerror(e));
+		borrowed = true;
+		cli_drop_return(why, whylen);
+		return -e;
+	}
+	borrowed = true;
+	return 0;
+}
+
+int cli_drop_return(char *why, size_t whylen)
+{
+	int err = 0;
+
+	if (!borrowed)
+		return 0;
+	/* euid first: back at 0 the permitted capabilities are effective again, which the group
+	 * calls need. */
+	if (seteuid(0) != 0 || setegid(root_egid) != 0 ||
+	    setgroups((size_t)root_ngroups, root_groups) != 0) {
+		err = -errno;
+		snprintf(why, whylen, "cannot become root again after reading the user's files: %s",
+			 strerror(errno));
+	}
+	free(root_groups);
+	root_groups = NULL;
+	borrowed = false;
+	return err;
 }
 
 void cli_drop_or_die(const char *cmd, const struct cli_drop *d, unsigned keep)

@@ -133,7 +133,7 @@ static void one(struct dissect_ctx *c, const uint8_t *b, size_t n,
 		c->failed = true;
 		return;
 	}
-	cli_out(c->text.p, cli_format(&c->text, formatter(c->o.mode), &p));
+	cli_out_format(&c->text, formatter(c->o.mode), &p);
 	/* Ends a JSON or summary line; after show's text, the blank line Scapy's print() leaves. */
 	cli_out("\n", 1);
 }

@@ -237,9 +237,9 @@ static void print_pair(struct out *w, const struct wc_match_req *q, const struct
 		char tail[128];
 
 		cli_out("{\"request\": ", 12);
-		cli_out(w->a.p, cli_format(&w->a, wc_fmt_json, &w->req));
+		cli_out_format(&w->a, wc_fmt_json, &w->req);
 		cli_out(", \"reply\": ", 11);
-		cli_out(w->b.p, cli_format(&w->b, wc_fmt_json, rep));
+		cli_out_format(&w->b, wc_fmt_json, rep);
 		snprintf(tail, sizeof(tail),
 			 ", \"rtt_us\": %" PRId64 ", \"request_no\": %" PRIu64
 			 ", \"reply_no\": %" PRIu64 "}\n",
@@ -247,9 +247,9 @@ static void print_pair(struct out *w, const struct wc_match_req *q, const struct
 		cli_out(tail, strlen(tail));
 		return;
 	}
-	cli_out(w->a.p, cli_format(&w->a, wc_fmt_summary, &w->req));
+	cli_out_format(&w->a, wc_fmt_summary, &w->req);
 	cli_out(" ==> ", 5);
-	cli_out(w->b.p, cli_format(&w->b, wc_fmt_summary, rep));
+	cli_out_format(&w->b, wc_fmt_summary, rep);
 	cli_out("\n", 1);
 }
 
@@ -262,11 +262,11 @@ static int print_unans(const struct wc_match_req *q, void *ctx)
 		char tail[64];
 
 		cli_out("{\"unanswered\": ", 15);
-		cli_out(w->a.p, cli_format(&w->a, wc_fmt_json, &w->req));
+		cli_out_format(&w->a, wc_fmt_json, &w->req);
 		snprintf(tail, sizeof(tail), ", \"request_no\": %" PRIu64 "}\n", q->id);
 		cli_out(tail, strlen(tail));
 	} else {
-		cli_out(w->a.p, cli_format(&w->a, wc_fmt_summary, &w->req));
+		cli_out_format(&w->a, wc_fmt_summary, &w->req);
 		cli_out("\n", 1);
 	}
 	return 0;

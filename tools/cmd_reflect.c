@@ -316,8 +316,13 @@ static const char *attach_hint(int err, enum wc_xdp_mode mode)
 	switch (err) {
 	case -EBUSY:
 	case -EEXIST:
-		return "another XDP program is attached (see `ip link show`; remove it with "
-		       "`ip link set dev IFACE xdp off`)";
+		return "another XDP program is attached, not a libxdp dispatcher that the reflector "
+		       "could join (see `ip link show`; remove it with `ip link set dev IFACE xdp "
+		       "off`, or load it with xdp-loader)";
+	case -ESTALE:
+	case -EXDEV:
+	case -ENOEXEC:
+		return wc_xdp_attach_error(err);
 	case -EOPNOTSUPP:
 		return mode == WC_XDP_NATIVE ? "the driver has no native XDP: try --mode skb"
 					     : "XDP is not supported on this interface";
@@ -547,8 +552,13 @@ int cmd_reflect(int argc, char **argv)
 		goto out;
 	}
 	/* Attached: reading the counters and, at the end, letting go of the link need no
-	 * capability. Give them all up, and with --user (or under sudo) the uid too. */
-	if (cli_drop_apply(&drop, 0, dwhy, sizeof(dwhy))) {
+	 * capability. Give them all up, and with --user (or under sudo) the uid too. Not so in a
+	 * libxdp dispatcher: leaving it rebuilds the dispatcher (CAP_BPF, CAP_NET_ADMIN, root's
+	 * pins in bpffs), and a component left behind would keep answering after we are gone. */
+	if (wc_reflect_shared(r))
+		fprintf(stderr, "reflect: %s runs a libxdp dispatcher: joined it, keeping the "
+			"privileges needed to leave it at exit\n", ifname);
+	else if (cli_drop_apply(&drop, 0, dwhy, sizeof(dwhy))) {
 		ret = fail("reflect: dropping privileges", dwhy);
 		goto out;
 	}

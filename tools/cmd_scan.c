@@ -77,10 +77,14 @@ static const char scan_help[] =
 	"                         also: target,tport,proto,flags,icmp_type,icmp_code\n"
 	"      --all-replies      report closed and unreachable targets too (rst, port-unreach, ...)\n"
 	"      --metadata FILE    a JSON summary: start, end, seed, shard, sent, replies, hit rate,\n"
-	"                         drops, ...\n"
+	"                         drops, accounting (where every frame went: AF_XDP and\n"
+	"                         steering counters), ...\n"
 	"      --dry-run FILE     write the probes to a pcap file instead of sending them\n"
 	"      --mode MODE        how the XDP program attaches: auto, native, skb\n"
 	"  -q, --quiet            no progress line\n"
+	"  -u, --user USER        once set up, run as USER (under sudo: the user who ran sudo, by\n"
+	"                         default); -o, --metadata, the state and --dry-run's file are\n"
+	"                         then created as that user\n"
 	"  -h, --help             this text\n\n"
 	"Ctrl-C stops, waits for the answers to what was sent, writes the outputs and saves a\n"
 	"state; the same command with --resume FILE carries on. A second Ctrl-C cuts the wait.\n\n"
@@ -99,6 +103,10 @@ struct scan_cli {
 	int nflds;
 	struct wc_scan_out *out;
 	int out_err;
+	const char *user;
+	struct cli_drop drop;
+	const char *ready_who; /* what the set-up hook failed at, and why */
+	char ready_why[200];
 	uint64_t space;
 	bool last_line_progress;
 };
@@ -208,6 +216,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 		{"dry-run", required_argument, NULL, O_DRY},
 		{"mode", required_argument, NULL, O_MODE},
 		{"quiet", no_argument, NULL, 'q'},
+		{"user", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -215,7 +224,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:p:I:b:S:G:o:O:f:qh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:p:I:b:S:G:o:O:f:u:qh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->so.ifname = optarg; break;
 		case 'p': o->ports = optarg; break;
@@ -316,6 +325,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 				cli_usage(CMD, "--mode wants auto, native or skb, not '%s'", optarg);
 			break;
 		case 'q': o->quiet = true; break;
+		case 'u': o->user = optarg; break;
 		case 'h':
 			fputs(scan_help, stdout);
 			cli_flush();
@@ -583,6 +593,40 @@ static void progress(const struct wc_scan_stats *st, void *arg)
 		(unsigned long long)st->drops, eta);
 }
 
+/* The results file (-o), or standard output; none for a dry run without -o. */
+static int open_output(struct scan_cli *o)
+{
+	if (o->so.dry_run && !o->output)
+		return 0; /* a dry run has no answers: results only where asked for explicitly */
+	return wc_scan_out_open(o->output, (enum wc_out_format)o->fmt, o->flds, (unsigned)o->nflds,
+				&o->out);
+}
+
+/* Everything privileged is done (steering program attached, sockets open): give it all up
+ * before the first answer is read, then make the results file as the user when there is one,
+ * so that it is theirs and only where they may write; the state and the metadata are made
+ * after the scan, as the same user. Plain root (nobody to become) keeps only
+ * CAP_DAC_OVERRIDE: its files are renamed into place at the end, where root may write. */
+static int ready(void *arg)
+{
+	struct scan_cli *o = arg;
+	char why[160];
+	int err;
+
+	err = cli_drop_apply(&o->drop, o->drop.active ? 0 : CLI_CAP_DAC_OVERRIDE, why, sizeof(why));
+	if (err) {
+		o->ready_who = CMD;
+		snprintf(o->ready_why, sizeof(o->ready_why), "dropping privileges: %s", why);
+		return err;
+	}
+	err = open_output(o);
+	if (err) {
+		o->ready_who = o->output ? o->output : "stdout";
+		snprintf(o->ready_why, sizeof(o->ready_why), "%s", strerror(-err));
+	}
+	return err;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	struct scan_cli o;
@@ -600,6 +644,18 @@ int cmd_scan(int argc, char **argv)
 	o.so.sz = sizeof(o.so);
 	o.so.cooldown_s = -1;
 	parse_opts(argc, argv, &o);
+	/* Checked up front so that the error names the capabilities, not a bare EPERM; and a bad
+	 * --user fails before anything is opened. A dry run needs nothing. */
+	if (!o.so.dry_run)
+		cli_need_caps(CMD, CLI_CAP_NET_RAW | CLI_CAP_NET_ADMIN | CLI_CAP_BPF | CLI_CAP_PERFMON,
+			      "scanning");
+	if (cli_drop_prepare(&o.drop, o.user, why, sizeof(why)))
+		cli_die(CMD, "%s", why);
+	/* The files named here (--udp-payloads, -I, --allowlist, -b, --resume) are the user's:
+	 * read them with the user's rights, not root's. */
+	if (cli_drop_borrow(&o.drop, why, sizeof(why)))
+		cli_die(CMD, "%s", why);
+	why[0] = '\0';
 	pick_probe(&o);
 	probe_shape(&o, &has_ports, &expr_port);
 
@@ -663,6 +719,8 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (!o.state_path)
 		o.state_path = o.resume_path ? o.resume_path : DEFAULT_STATE;
+	if (cli_drop_return(why, sizeof(why)))
+		cli_die(CMD, "%s", why);
 
 	/* the output: the file */
 	{
@@ -670,12 +728,15 @@ int cmd_scan(int argc, char **argv)
 			o.output = NULL;
 		if (!o.output && o.fmt == WC_OUT_PCAP && isatty(STDOUT_FILENO))
 			cli_usage(CMD, "-O pcap to a terminal: give -o FILE");
-		/* a dry run has no answers: results only where asked for explicitly */
-		err = o.so.dry_run && !o.output ? 0
-						 : wc_scan_out_open(o.output, (enum wc_out_format)o.fmt,
-								    o.flds, (unsigned)o.nflds, &o.out);
-		if (err)
-			cli_die_err(o.output ? o.output : "stdout", err);
+		if (o.so.dry_run) {
+			/* Nothing privileged in a dry run: drop now, before its files are made. */
+			cli_drop_or_die(CMD, &o.drop, o.drop.active ? 0 : CLI_CAP_DAC_OVERRIDE);
+			err = open_output(&o);
+			if (err)
+				cli_die_err(o.output ? o.output : "stdout", err);
+		} else {
+			o.so.on_ready = ready; /* the drop, then the results file */
+		}
 	}
 
 	o.so.targets = t;
@@ -739,8 +800,10 @@ int cmd_scan(int argc, char **argv)
 		if (st.sent && !state.complete && !serr)
 			cli_warn(CMD, "state saved to %s (--resume %s carries on)", o.state_path,
 				 o.state_path);
+		if (o.ready_who)
+			cli_die(o.ready_who, "%s", o.ready_why);
 		if (err == -EPERM || err == -EACCES)
-			cli_die(CMD, "%s (needs root: CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF)", why);
+			cli_die(CMD, "%s (needs root: CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON)", why);
 		cli_die(CMD, "%s", why[0] ? why : strerror(-err));
 	}
 	if (o.out_err || cerr)

@@ -42,6 +42,9 @@ static const char send_help[] =
 	"  -u, --user USER       once the engine is open, run as USER (under sudo: the user who\n"
 	"                        ran sudo, by default); --dry-run's file is made as that user\n"
 	"  -h, --help            this text\n\n"
+	"Ctrl-C and SIGTERM stop cleanly (exit 0, with the count sent). IFACE going down or\n"
+	"away, or nothing leaving it for 3 s (a full transmit ring), stops the send with one\n"
+	"line and exit 1; frames the device dropped (no carrier) are counted at the end.\n\n"
 	"Example: wirecraft send -i veth0 --rate 1000 -c 10000 'IP(dst=\"198.18.0.0/24\")/TCP(dport=80)'\n";
 
 struct send_cli {
@@ -51,7 +54,17 @@ struct send_cli {
 	unsigned queues, queue;
 	uint64_t seed;
 	bool has_seed, quiet;
+	/* faults while sending, watched once a second by progress() */
+	char fault[160];          /* why the send was stopped, when it was */
+	uint64_t last_sent;
+	unsigned stall_s;         /* seconds in a row with nothing sent */
+	bool said_no_carrier;
 };
+
+/* Seconds of nothing sent, while the rate wants packets, before a send gives up: a transmit
+ * ring that stays full (a veth whose peer is down keeps AF_PACKET's ring full) must not keep
+ * a counted send waiting forever. */
+#define STALL_S 3
 
 static enum wc_engine parse_engine(const char *s)
 {
@@ -131,12 +144,44 @@ static void parse_opts(int argc, char **argv, struct send_cli *o)
 		o->queues = 1;
 }
 
+/* The interface under a running send: gone or down stops it, with the reason; a lost carrier
+ * is said once (frames are then dropped or wait); STALL_S seconds without a frame sent stop
+ * it. Without this an AF_XDP or live send on a downed link ran on to its end as if sending,
+ * and an AF_PACKET send whose peer went down waited forever. */
+static void watch_link(struct send_cli *o, const struct wc_send_stats *st)
+{
+	struct wc_link_state ls;
+	int err = wc_iface_link_state(o->iface, &ls);
+	bool can_stall = (o->so.rate_pps == 0 || o->so.rate_pps >= 1) &&
+			 (o->so.bandwidth_bps == 0 || o->so.bandwidth_bps >= 64000);
+
+	if (err == -ENODEV)
+		snprintf(o->fault, sizeof(o->fault), "%s is gone", o->iface);
+	else if (!err && !ls.up)
+		snprintf(o->fault, sizeof(o->fault), "%s went down", o->iface);
+	else if (!err && !ls.carrier && !o->said_no_carrier) {
+		cli_warn("send", "%s has no carrier (a veth: its peer is down): frames are dropped "
+			 "or wait", o->iface);
+		o->said_no_carrier = true;
+	}
+	o->stall_s = st->sent == o->last_sent && can_stall ? o->stall_s + 1 : 0;
+	o->last_sent = st->sent;
+	if (!o->fault[0] && o->stall_s >= STALL_S)
+		snprintf(o->fault, sizeof(o->fault), "nothing could be sent for %d s (%s): the "
+			 "transmit ring stays full", STALL_S,
+			 !err && !ls.carrier ? "no carrier" : "the device takes no frames");
+	if (o->fault[0])
+		cli_stop = 1;
+}
+
 static void progress(const struct wc_send_stats *st, void *arg)
 {
-	const struct send_cli *o = arg;
+	struct send_cli *o = arg;
 	double pps = st->elapsed_s > 0 ? (double)st->sent / st->elapsed_s : 0;
 	double gbps = st->elapsed_s > 0 ? (double)st->bytes * 8 / st->elapsed_s / 1e9 : 0;
 
+	if (o->iface && o->engine != WC_ENGINE_PCAP && !st->done)
+		watch_link(o, st);
 	if (o->quiet && !st->done)
 		return;
 	fprintf(stderr, "%s sent %llu, %.0f pps, %.3f Gbit/s, %.1f s\n",
@@ -343,7 +388,17 @@ int cmd_send(int argc, char **argv)
 				 (unsigned long long)wc_live_device_drops(live));
 		wc_live_close(live);
 	} else {
+		struct wc_link_state l0, l1;
+		bool have0 = o.iface && o.engine != WC_ENGINE_PCAP &&
+			     !wc_iface_link_state(o.iface, &l0);
+
 		err = wc_send(ports, o.queues, t, &o.so, &st);
+		/* what the device threw away (no carrier, a full peer) is not "sent": say it, as
+		 * the live engine does */
+		if (have0 && !wc_iface_link_state(o.iface, &l1) && l1.tx_dropped != l0.tx_dropped)
+			cli_warn("send", "%s counted %u transmit drops (frames, or for AF_PACKET "
+				 "attempts at them, that did not leave)", o.iface,
+				 l1.tx_dropped - l0.tx_dropped);
 	}
 	for (unsigned q = 0; q < o.queues && ports[q]; q++) {
 		int e = wc_port_close(ports[q]);
@@ -353,6 +408,19 @@ int cmd_send(int argc, char **argv)
 	wc_tmpl_free(t);
 	wc_set_free(set);
 	free(expr);
+	/* an error from the socket ("Network is down" for a deleted interface too): name the
+	 * interface's own state when it explains it */
+	if (err && !o.fault[0] && o.iface && o.engine != WC_ENGINE_PCAP) {
+		struct wc_link_state ls;
+		int lerr = wc_iface_link_state(o.iface, &ls);
+
+		if (lerr == -ENODEV)
+			snprintf(o.fault, sizeof(o.fault), "%s is gone", o.iface);
+		else if (!lerr && !ls.up)
+			snprintf(o.fault, sizeof(o.fault), "%s went down", o.iface);
+	}
+	if (o.fault[0])
+		cli_die("send", "%s; stopped after %llu packets", o.fault, (unsigned long long)st.sent);
 	if (err)
 		cli_die_err("send", err);
 	if (cerr)

@@ -113,7 +113,7 @@ int cmd_show(int argc, char **argv)
 		if (err)
 			cli_die("show", "packet %llu: %s", (unsigned long long)n + 1,
 				strerror(-err));
-		cli_out(text.p, cli_format(&text, o.no_status ? show_exact : wc_fmt_show, &back));
+		cli_out_format(&text, o.no_status ? show_exact : wc_fmt_show, &back);
 		cli_out("\n", 1); /* Scapy's print() after the text */
 	}
 	total = wc_set_count(set);

@@ -210,6 +210,7 @@ int cmd_sniff(int argc, char **argv)
 	int64_t deadline = 0;
 	char eb[WC_SNIFF_ERRBUF] = "", dwhy[160];
 	struct cli_drop drop;
+	bool shared;
 	int err, rc = 0;
 
 	parse_opts(argc, argv, &o);
@@ -237,7 +238,13 @@ int cmd_sniff(int argc, char **argv)
 	/* The capture is open: nothing privileged is left to do (reading it, and closing it, which
 	 * detaches --steal's program, need no capability). Become the user before -w's file is
 	 * made, so that it is made as the user, where the user may write; */
-	if (drop.active && cli_drop_apply(&drop, 0, dwhy, sizeof(dwhy))) {
+	/* Not so for --steal in a libxdp dispatcher: leaving it at close rebuilds the
+	 * dispatcher, which needs every privilege of joining it. */
+	shared = wc_sniff_shared(s);
+	if (shared)
+		fprintf(stderr, "wirecraft: %s runs a libxdp dispatcher: joined it, keeping the "
+			"privileges needed to leave it at exit\n", o.so.ifname);
+	if (drop.active && !shared && cli_drop_apply(&drop, 0, dwhy, sizeof(dwhy))) {
 		wc_sniff_close(s);
 		cli_die("sniff", "dropping privileges: %s", dwhy);
 	}
@@ -258,8 +265,8 @@ int cmd_sniff(int argc, char **argv)
 	/* and whoever we are, no capability is kept past this point, where packets are read;
 	 * except that plain root (nobody to become) keeps the right to finish -w's file where
 	 * it started it: it is renamed into place at the end. */
-	if (cli_drop_apply(&drop, !drop.active && w ? CLI_CAP_DAC_OVERRIDE : 0, dwhy,
-			   sizeof(dwhy))) {
+	if (!shared && cli_drop_apply(&drop, !drop.active && w ? CLI_CAP_DAC_OVERRIDE : 0, dwhy,
+				      sizeof(dwhy))) {
 		if (w)
 			wc_pcap_abort_write(w);
 		wc_sniff_close(s);

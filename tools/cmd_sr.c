@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "wirecraft/format.h"
+#include "wirecraft/iface.h"
 #include "wirecraft/pcapio.h"
 #include "wirecraft/sr.h"
 #include "wirecraft/steer.h"
@@ -49,8 +50,12 @@ static const char sr_help[] =
 	"      --mode MODE       XDP attach mode: auto (default), native, skb\n"
 	"      --seed N          seed for random fields\n"
 	"  -q, --quiet           no pair lines: only the counts\n"
+	"  -u, --user USER       once set up, run as USER (under sudo: the user who ran sudo, by\n"
+	"                        default); -w's file is then created as that user\n"
 	"  -v, --verbose         the steering program's counters, and how answers were told\n"
 	"  -h, --help            this text\n\n"
+	"If IFACE goes down or away while sr runs, the pairs found are printed and written,\n"
+	"then one line says so and the exit status is 1.\n\n"
 	"Examples:\n"
 	"  wirecraft sr -i eth1 --timeout 2 'IP(dst=\"198.18.0.0/28\")/TCP(dport=[22,80,443])'\n"
 	"  wirecraft sr1 -i eth1 'IP(dst=\"198.18.0.2\")/ICMP()'\n";
@@ -70,6 +75,10 @@ struct sr_cli {
 	struct cli_buf a, b;
 	uint64_t shown;
 	int werr;
+	const char *user;
+	struct cli_drop drop;
+	const char *ready_who; /* what the set-up hook failed at, and why */
+	char ready_why[200];
 };
 
 static void parse_opts(int argc, char **argv, struct sr_cli *o)
@@ -93,6 +102,7 @@ static void parse_opts(int argc, char **argv, struct sr_cli *o)
 		{"seed", required_argument, NULL, O_SEED},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"user", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -101,9 +111,10 @@ static void parse_opts(int argc, char **argv, struct sr_cli *o)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:t:w:qvh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:t:w:u:qvh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->so.ifname = optarg; break;
+		case 'u': o->user = optarg; break;
 		case 't': o->so.timeout_s = cli_opt_si(cmd, "--timeout", optarg, false); break;
 		case 'w': o->write = optarg; break;
 		case 'q': o->quiet = true; break;
@@ -254,6 +265,34 @@ static void print_steer(FILE *f, const char *prefix, const uint64_t c[WC_SC__MAX
 	fputc('\n', f);
 }
 
+/* Everything privileged is done (steering program attached, sockets open): give it all up
+ * before the first answer is read, then make -w's file, as the user when there is one, so
+ * that it is theirs and only where they may write. Plain root (nobody to become) keeps only
+ * CAP_DAC_OVERRIDE when it writes a file: the file is renamed into place at the end. */
+static int ready(void *arg)
+{
+	struct sr_cli *o = arg;
+	char why[160];
+	int err;
+
+	err = cli_drop_apply(&o->drop, !o->drop.active && o->write ? CLI_CAP_DAC_OVERRIDE : 0, why,
+			     sizeof(why));
+	if (err) {
+		o->ready_who = o->cmd;
+		snprintf(o->ready_why, sizeof(o->ready_why), "dropping privileges: %s", why);
+		return err;
+	}
+	if (o->write) {
+		err = wc_pcap_open_write(o->write, WC_LINK_ETHER, &o->pw);
+		if (err) {
+			o->ready_who = o->write;
+			snprintf(o->ready_why, sizeof(o->ready_why), "%s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static void log_stderr(const char *msg)
 {
 	fprintf(stderr, "%s\n", msg);
@@ -272,24 +311,27 @@ static int run(int argc, char **argv, const char *cmd, bool one)
 	parse_opts(argc, argv, &o);
 	expr = cli_join(argc - optind, argv + optind);
 	set = cli_parse_expr(expr);
+	/* Checked up front so that the error names the capabilities, not a bare EPERM; and a bad
+	 * --user fails before anything is opened. */
+	cli_need_caps(cmd, CLI_CAP_NET_RAW | CLI_CAP_NET_ADMIN | CLI_CAP_BPF | CLI_CAP_PERFMON,
+		      "sending and steering answers");
+	if (cli_drop_prepare(&o.drop, o.user, why, sizeof(why)))
+		cli_die(cmd, "%s", why);
+	why[0] = '\0';
 	if (o.has_seed)
 		wc_set_seed(set, o.seed);
 	if (o.verbose)
 		wc_xdp_set_log(log_stderr);
-	if (o.write) {
-		err = wc_pcap_open_write(o.write, WC_LINK_ETHER, &o.pw);
-		if (err)
-			cli_die(o.write, "%s", strerror(-err));
-	}
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	o.rt_off_ns = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000LL + (rt.tv_nsec - mono.tv_nsec);
 
 	o.so.sz = sizeof(o.so);
 	/* nothing to show or write: no callback, and no second dissection per pair */
-	o.so.on_pair = o.quiet && !o.pw ? NULL : on_pair;
+	o.so.on_pair = o.quiet && !o.write ? NULL : on_pair;
 	o.so.on_unans = o.unans && !one ? on_unans : NULL;
 	o.so.arg = &o;
+	o.so.on_ready = ready; /* -w's file is made there, after the drop */
 	o.so.max_answers = one ? 1 : 0;
 	cli_catch_signals();
 	o.so.stop = &cli_stop;
@@ -297,8 +339,10 @@ static int run(int argc, char **argv, const char *cmd, bool one)
 	if (err) {
 		if (o.pw)
 			wc_pcap_abort_write(o.pw);
+		if (o.ready_who)
+			cli_die(o.ready_who, "%s", o.ready_why);
 		if (err == -EPERM || err == -EACCES)
-			cli_die(cmd, "%s (needs root: CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF)", why);
+			cli_die(cmd, "%s (needs root: CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON)", why);
 		cli_die(cmd, "%s", why[0] ? why : strerror(-err));
 	}
 	cli_flush();
@@ -328,6 +372,17 @@ static int run(int argc, char **argv, const char *cmd, bool one)
 	cli_buf_free(&o.b);
 	wc_set_free(set);
 	free(expr);
+	/* The interface went down or away while sr ran: the probes still queued never left and
+	 * the counts above stop there. Without this sr ended 0 as if every probe had been
+	 * asked; the pairs found are written all the same. */
+	{
+		struct wc_link_state ls;
+		int lerr = wc_iface_link_state(o.so.ifname, &ls);
+
+		if (lerr == -ENODEV || (!lerr && !ls.up))
+			cli_die(cmd, "%s %s while sending: the counts above are what was seen until then",
+				o.so.ifname, lerr ? "is gone" : "went down");
+	}
 	if (one && !st.answers)
 		cli_die(cmd, "no answer");
 	return 0;

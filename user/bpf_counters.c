@@ -3,7 +3,9 @@
  * interface to the program id, from the program to its maps, by name. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,6 +79,29 @@ out:
 	return err;
 }
 
+static int quiet_xdp(enum libxdp_print_level l, const char *f, va_list ap)
+{
+	(void)l, (void)f, (void)ap;
+	return 0;
+}
+
+/* The program may be a component of the interface's libxdp dispatcher (user/xdp_attach.c). */
+static int counters_in_dispatcher(int ifindex, const char *prog_name, uint64_t *out, unsigned n)
+{
+	libxdp_print_fn_t old = libxdp_set_print(quiet_xdp);
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *p = NULL;
+	int err = -ENOENT;
+
+	if (!libxdp_get_error(mp) && !xdp_multiprog__is_legacy(mp))
+		while (err == -ENOENT && (p = xdp_multiprog__next_prog(p, mp)))
+			err = counters_of_prog(xdp_program__id(p), prog_name, out, n);
+	if (!libxdp_get_error(mp))
+		xdp_multiprog__close(mp);
+	libxdp_set_print(old);
+	return err;
+}
+
 int wc_bpf_counters_ifindex(int ifindex, const char *prog_name, uint64_t *out, unsigned n)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -98,5 +123,5 @@ int wc_bpf_counters_ifindex(int ifindex, const char *prog_name, uint64_t *out, u
 		if (err != -ENOENT)
 			return err;
 	}
-	return -ENOENT;
+	return ids[0] || ids[1] ? counters_in_dispatcher(ifindex, prog_name, out, n) : -ENOENT;
 }

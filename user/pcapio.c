@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "wirecraft/pcapio.h"
+#include "tmpfile.h"
 
 struct wc_pcap_reader {
 	pcap_t *pc;
@@ -105,8 +106,17 @@ int wc_pcap_next(struct wc_pcap_reader *r, const uint8_t **data, size_t *len,
 	*data = d;
 	*len = h->caplen;
 	if (ts) {
-		ts->tv_sec = h->ts.tv_sec;
-		ts->tv_nsec = h->ts.tv_usec; /* nanoseconds: opened with nano precision */
+		/* Nanoseconds: opened with nano precision. libpcap copies a pcap record's
+		 * sub-second field unchecked, so a hostile file can claim 4 s of "microseconds":
+		 * carry into the seconds, or comparisons of times (match's pairing) go wrong. */
+		long ns = (long)h->ts.tv_usec;
+
+		ts->tv_sec = h->ts.tv_sec + ns / 1000000000L;
+		ts->tv_nsec = ns % 1000000000L;
+		if (ts->tv_nsec < 0) {
+			ts->tv_nsec += 1000000000L;
+			ts->tv_sec--;
+		}
 	}
 	return 0;
 }
@@ -226,34 +236,11 @@ static bool in_place(const char *path)
 	return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
-/* Create "PATH.tmp.XXXXXX" exclusively, with the mode a plain creat() would give (the
- * umask applies, unlike mkstemp's 0600). */
+/* A new file to become w->path: unnamed until it is complete (tmpfile.h), so that a capture
+ * killed with SIGKILL leaves no "PATH.tmp.XXXXXX" for the user to find. */
 static int create_tmp(struct wc_pcap_writer *w)
 {
-	static const char az[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	size_t n = strlen(w->path) + sizeof(".tmp.XXXXXX");
-
-	w->tmp = malloc(n);
-	if (!w->tmp)
-		return -ENOMEM;
-	for (int tries = 0; tries < 100; tries++) {
-		uint8_t rnd[6];
-		char sfx[7];
-		int fd;
-
-		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-			return -EIO;
-		for (int i = 0; i < 6; i++)
-			sfx[i] = az[rnd[i] % (sizeof(az) - 1)];
-		sfx[6] = '\0';
-		snprintf(w->tmp, n, "%s.tmp.%s", w->path, sfx);
-		fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0)
-			return fd;
-		if (errno != EEXIST)
-			return -errno;
-	}
-	return -EEXIST;
+	return wc_tmpfile_open(w->path, &w->tmp);
 }
 
 int wc_pcap_open_write(const char *path, enum wc_link link, struct wc_pcap_writer **out)
@@ -288,14 +275,14 @@ int wc_pcap_open_write(const char *path, enum wc_link link, struct wc_pcap_write
 	if (w->fp && w->dead)
 		w->dump = pcap_dump_fopen(w->dead, w->fp);
 	if (!w->dump) {
+		if (w->tmp)
+			wc_tmpfile_discard(fd, w->tmp);
 		if (w->fp)
 			fclose(w->fp);
 		else
 			close(fd);
 		if (w->dead)
 			pcap_close(w->dead);
-		if (w->tmp)
-			unlink(w->tmp);
 		writer_free(w);
 		return -ENOMEM;
 	}
@@ -330,10 +317,10 @@ int wc_pcap_write(struct wc_pcap_writer *w, const uint8_t *data, size_t len,
 
 static void writer_drop(struct wc_pcap_writer *w)
 {
+	if (w->tmp)
+		wc_tmpfile_discard(fileno(w->fp), w->tmp);
 	pcap_dump_close(w->dump); /* closes w->fp */
 	pcap_close(w->dead);
-	if (w->tmp)
-		unlink(w->tmp);
 	writer_free(w);
 }
 
@@ -351,12 +338,13 @@ int wc_pcap_close_write(struct wc_pcap_writer *w)
 		writer_drop(w);
 		return err;
 	}
+	/* named while the descriptor is open: an unnamed file would be gone once closed */
+	if (w->tmp && (err = wc_tmpfile_commit(fileno(w->fp), w->tmp, w->path))) {
+		writer_drop(w);
+		return err;
+	}
 	pcap_dump_close(w->dump);
 	pcap_close(w->dead);
-	if (w->tmp && rename(w->tmp, w->path) != 0) {
-		err = -errno;
-		unlink(w->tmp);
-	}
 	writer_free(w);
 	return err;
 }

@@ -6,9 +6,10 @@
  *
  * Order matters for not losing or blackholing frames: the sockets are bound and in the map
  * before the program is attached, and the program is detached before the sockets go.
- * Attachment is a bpf_link held only by this process (libxdp is told not to load its own
- * program, which it would attach through netlink and pin): a killed process leaves nothing on
- * the interface. */
+ * Attachment goes through user/xdp_attach.c (libxdp's AF_XDP helpers are told not to load
+ * their own program): a bpf_link held only by this process on a free interface, so a killed
+ * process leaves nothing there; or a component of the interface's libxdp dispatcher, run after
+ * the other programs (bpf/steal.bpf.c's XDP_RUN_CONFIG): it captures what they let through. */
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
@@ -34,6 +35,7 @@
 
 #include "sniff_impl.h"
 #include "steal.skel.h"
+#include "xdp_attach.h"
 #include "wirecraft/sniff.h"
 
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
@@ -54,7 +56,7 @@ struct sq {
 
 struct wc_steal {
 	struct steal_bpf *skel;
-	struct bpf_link *link;
+	struct wc_xdp_att att;
 	struct sq *q;
 	struct pollfd *pfd;
 	unsigned nq, cur, frames;
@@ -209,6 +211,11 @@ static bool is_zerocopy(struct sq *q)
 	       (opts.flags & XDP_OPTIONS_ZEROCOPY);
 }
 
+bool wc_steal_shared(const struct wc_steal *st)
+{
+	return st && wc_xdp_att_shared(&st->att);
+}
+
 void wc_steal_close(struct wc_steal *st)
 {
 	libbpf_print_fn_t oldb;
@@ -216,8 +223,7 @@ void wc_steal_close(struct wc_steal *st)
 	if (!st)
 		return;
 	oldb = libbpf_set_print(quiet_bpf);
-	if (st->link)
-		bpf_link__destroy(st->link);
+	wc_xdp_att_detach(&st->att);
 	for (unsigned i = 0; st->q && i < st->nq; i++)
 		queue_close(&st->q[i]);
 	steal_bpf__destroy(st->skel);
@@ -271,17 +277,21 @@ static int steal_open(const char *ifname, unsigned frames, struct wc_steal *st, 
 				       strerror(-err));
 	}
 	st->zerocopy = is_zerocopy(&st->q[0]);
-	st->link = bpf_program__attach_xdp(st->skel->progs.wc_steal, ifindex);
-	if (!st->link) {
-		err = -errno;
-		if (err == -EBUSY || err == -EEXIST)
-			return set_err(errbuf, err, "%s: another XDP program is attached (remove it, "
-				       "or capture without --steal)", ifname);
-		return set_err(errbuf, err, "%s: attaching the XDP program: %s", ifname,
-			       strerror(-err));
+	{
+		struct wc_xdp_att_req rq = {.loaded = st->skel->obj, .prog_name = "wc_steal"};
+
+		rq.elf = steal_bpf__elf_bytes(&rq.elf_sz);
+		err = wc_xdp_att_attach(&st->att, &rq, ifindex);
 	}
-	snprintf(st->engine, sizeof(st->engine), "AF_XDP %s mode, %u queue%s",
-		 st->zerocopy ? "zero-copy" : "copy", st->nq, st->nq > 1 ? "s" : "");
+	if (err == -EBUSY || err == -EEXIST)
+		return set_err(errbuf, err, "%s: %s (or capture without --steal)", ifname,
+			       wc_xdp_attach_error(err));
+	if (err)
+		return set_err(errbuf, err, "%s: attaching the XDP program: %s", ifname,
+			       wc_xdp_attach_error(err));
+	snprintf(st->engine, sizeof(st->engine), "AF_XDP %s mode, %u queue%s%s",
+		 st->zerocopy ? "zero-copy" : "copy", st->nq, st->nq > 1 ? "s" : "",
+		 wc_xdp_att_shared(&st->att) ? ", in the libxdp dispatcher" : "");
 	return 0;
 }
 
@@ -300,6 +310,7 @@ int wc_steal_open(const char *ifname, unsigned frames, struct wc_steal **out, ch
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return set_err(errbuf, -ENOMEM, "steal: %s", strerror(ENOMEM));
+	wc_xdp_att_init(&st->att);
 	oldb = libbpf_set_print(quiet_bpf);
 	oldx = libxdp_set_print(quiet_xdp);
 	err = steal_open(ifname, frames, st, errbuf);

@@ -241,10 +241,16 @@ static void xk_stats(const struct wc_port *p, struct wc_port_stats *st)
 	struct xdp_statistics xs;
 	socklen_t len = sizeof(xs);
 
-	if (!k->rx_frames)
+	if (getsockopt(xsk_socket__fd(k->xsk), SOL_XDP, XDP_STATISTICS, &xs, &len))
 		return;
-	if (getsockopt(xsk_socket__fd(k->xsk), SOL_XDP, XDP_STATISTICS, &xs, &len) == 0)
+	if (k->rx_frames)
 		st->rx_dropped = xs.rx_dropped + xs.rx_ring_full;
+	st->xsk_rx_dropped = xs.rx_dropped;
+	st->xsk_rx_ring_full = xs.rx_ring_full;
+	st->xsk_fill_empty = xs.rx_fill_ring_empty_descs;
+	st->xsk_rx_invalid = xs.rx_invalid_descs;
+	st->xsk_tx_invalid = xs.tx_invalid_descs;
+	st->xsk_tx_ring_empty = xs.tx_ring_empty_descs;
 }
 
 static const struct wc_port_ops xk_ops = {

@@ -324,7 +324,7 @@ static void *tx_main(void *arg)
 	bool retry = s->pass > 0;
 	int err = 0;
 
-	uint64_t gen = 0;
+	uint64_t gen = 0, stall0 = 0;
 
 	wc_rate_init(&rate, d->rate);
 	while (!halted(s)) {
@@ -350,8 +350,22 @@ static void *tx_main(void *arg)
 			if (err < 0)
 				break;
 			err = 0;
+			/* No frame back for a second: a link that went down never completes the
+			 * frames it holds (AF_XDP), and the scan would wait for them forever. */
+			if (want && !stall0) {
+				stall0 = wc_now_ns();
+			} else if (want && wc_now_ns() - stall0 > 1000000000ull) {
+				struct wc_link_state ls;
+				int lerr = wc_iface_link_state(s->o->ifname, &ls);
+
+				err = lerr == -ENODEV ? -ENODEV : !lerr && !ls.up ? -ENETDOWN : 0;
+				if (err)
+					break;
+				stall0 = wc_now_ns();
+			}
 			continue;
 		}
+		stall0 = 0;
 		while (k < n) {
 			struct wc_ipaddr a;
 			uint16_t dport;
@@ -563,21 +577,28 @@ static void snapshot(struct scan *s, struct wc_scan_stats *st, struct clock *ck)
 	rtt_pct(s, &st->rtt_p50_us, &st->rtt_p99_us, &st->rtt_max_us);
 	st->rtt_samples = ld(&s->rtt_samples);
 	read_dev_drops(s);
-	st->drops = ld(&s->dev_drops);
-	st->tx_ring_full = 0;
+	st->drops = st->drops_device = ld(&s->dev_drops);
+	st->tx_ring_full = st->rx_frames = st->tx_inflight = 0;
+	st->xsk_rx_dropped = st->xsk_rx_ring_full = st->xsk_fill_empty = 0;
+	st->xsk_rx_invalid = st->xsk_tx_invalid = st->xsk_tx_ring_empty = 0;
 	for (unsigned q = 0; q < s->nq; q++) {
 		struct wc_port_stats ps;
 
 		wc_port_get_stats(s->ports[q], &ps);
 		st->drops += ps.rx_dropped;
 		st->tx_ring_full += ps.tx_ring_full;
+		st->rx_frames += ps.rx_packets;
+		st->tx_inflight += wc_port_tx_inflight(s->ports[q]);
+		st->xsk_rx_dropped += ps.xsk_rx_dropped;
+		st->xsk_rx_ring_full += ps.xsk_rx_ring_full;
+		st->xsk_fill_empty += ps.xsk_fill_empty;
+		st->xsk_rx_invalid += ps.xsk_rx_invalid;
+		st->xsk_tx_invalid += ps.xsk_tx_invalid;
+		st->xsk_tx_ring_empty += ps.xsk_tx_ring_empty;
 	}
-	if (s->steer) {
-		uint64_t c[WC_SC__MAX];
-
-		if (!wc_steer_counters(s->steer, c))
-			st->drops += c[WC_SC_NO_SOCKET];
-	}
+	memset(st->steer, 0, sizeof(st->steer));
+	if (s->steer && !wc_steer_counters(s->steer, st->steer))
+		st->drops += st->steer[WC_SC_NO_SOCKET];
 	if (ck) {
 		double dt = (double)(now - ck->last_ns) / 1e9;
 
@@ -890,10 +911,10 @@ static int setup(struct scan *s, char *why)
 				    err == -EPERM ? " (needs root)" : "");
 		err = wc_steer_attach(s->steer, s->ifc.ifindex);
 		if (err == -EBUSY || err == -EEXIST)
-			return fail(why, -EBUSY, "%s already has an XDP program", o->ifname);
+			return fail(why, -EBUSY, "%s: %s", o->ifname, wc_xdp_attach_error(err));
 		if (err)
 			return fail(why, err, "steering program (attach to %s): %s", o->ifname,
-				    strerror(-err));
+				    wc_xdp_attach_error(err));
 	}
 	/* The next hops, after the program is on: on a veth, an answer sent back with XDP_TX
 	 * (a reflector's ARP reply) only arrives where an XDP program runs. */
@@ -1052,6 +1073,13 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 	err = setup(s, why);
 	if (err)
 		goto out;
+	if (o.on_ready) {
+		err = o.on_ready(o.arg);
+		if (err) {
+			fail(why, err, "scan: after set-up: %s", strerror(-err));
+			goto out;
+		}
+	}
 	next = wc_now_ns() + 1000000000ull;
 	snprintf(st.engine, sizeof(st.engine), "%s", wc_port_engine(s->ports[0]));
 	snprintf(st.how, sizeof(st.how), "cookie in %s", wc_probe_cookie_where(s->probe));

@@ -16,6 +16,7 @@
 
 #include "wirecraft/format.h"
 #include "scan_file.h"
+#include "tmpfile.h"
 #include "wirecraft/scan_out.h"
 
 #define BUF_CAP (256u << 10)
@@ -26,7 +27,6 @@
 int wc_scan_file_open(const char *path, char **tmp)
 {
 	struct stat st;
-	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
 	int fd;
 
 	*tmp = NULL;
@@ -35,41 +35,23 @@ int wc_scan_file_open(const char *path, char **tmp)
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		return fd < 0 ? -errno : fd;
 	}
-	*tmp = malloc(n);
-	if (!*tmp)
-		return -ENOMEM;
-	for (int tries = 0; tries < 100; tries++) {
-		uint32_t r;
-
-		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-			r = (uint32_t)getpid() * 2654435761u + (uint32_t)tries;
-		snprintf(*tmp, n, "%s.tmp.%06x", path, r & 0xffffff);
-		/* O_EXCL: never someone else's file; 0666 and the umask, as a plain creat() */
-		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0)
-			return fd;
-		if (errno != EEXIST)
-			break;
-	}
-	fd = -errno;
-	free(*tmp);
-	*tmp = NULL;
-	return fd;
+	/* unnamed until complete: a scan killed with SIGKILL leaves no temporary behind */
+	return wc_tmpfile_open(path, tmp);
 }
 
 int wc_scan_file_commit(int fd, const char *path, char *tmp, int err)
 {
 	if (!err && tmp && fsync(fd))
 		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (tmp) {
-		if (!err && rename(tmp, path))
-			err = -errno;
-		if (err)
-			unlink(tmp);
+	if (tmp) { /* named and renamed while fd is open: an unnamed file dies with it */
+		if (!err)
+			err = wc_tmpfile_commit(fd, tmp, path);
+		else
+			wc_tmpfile_discard(fd, tmp);
 		free(tmp);
 	}
+	if (close(fd) && !err)
+		err = -errno;
 	return err;
 }
 
@@ -459,6 +441,25 @@ static void json_time(struct wc_sb *sb, const struct timespec *ts)
 	wc_sb_printf(sb, "\"%s.%06ldZ\"", b, ts->tv_nsec / 1000);
 }
 
+/* Where every frame went, so that a soak test can add the run up against the counters of the
+ * reflector and of the interfaces: the parts of "drops", the AF_XDP socket's own counters and
+ * the steering program's verdicts, by name. */
+static void json_accounting(struct wc_sb *sb, const struct wc_scan_stats *st)
+{
+	wc_sb_printf(sb, ",\"accounting\":{\"rx_frames\":%" PRIu64 ",\"tx_inflight\":%" PRIu64
+			 ",\"drops_device\":%" PRIu64, st->rx_frames, st->tx_inflight, st->drops_device);
+	wc_sb_printf(sb, ",\"xsk\":{\"rx_dropped\":%" PRIu64 ",\"rx_ring_full\":%" PRIu64
+			 ",\"rx_fill_ring_empty_descs\":%" PRIu64 ",\"rx_invalid_descs\":%" PRIu64
+			 ",\"tx_invalid_descs\":%" PRIu64 ",\"tx_ring_empty_descs\":%" PRIu64 "}",
+		     st->xsk_rx_dropped, st->xsk_rx_ring_full, st->xsk_fill_empty, st->xsk_rx_invalid,
+		     st->xsk_tx_invalid, st->xsk_tx_ring_empty);
+	wc_sb_puts(sb, ",\"steer\":{");
+	for (int i = 0; i < WC_SC__MAX; i++)
+		wc_sb_printf(sb, "%s\"%s\":%" PRIu64, i ? "," : "", wc_steer_counter_name(i),
+			     st->steer[i]);
+	wc_sb_puts(sb, "}}");
+}
+
 int wc_scan_meta_write(const char *path, const struct wc_scan_meta *m)
 {
 	const struct wc_scan_stats *st = m->st;
@@ -497,6 +498,7 @@ int wc_scan_meta_write(const char *path, const struct wc_scan_meta *m)
 		     st->targets_sent ? (double)st->hits / (double)st->targets_sent : 0.0);
 	wc_sb_printf(&sb, ",\"drops\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64, st->drops,
 		     st->tx_ring_full);
+	json_accounting(&sb, st);
 	wc_sb_printf(&sb, ",\"send_s\":%.3f,\"send_pps\":%.0f,\"cooldown_s\":%.3f", st->send_s,
 		     st->send_s > 0 ? (double)st->sent / st->send_s : 0.0, st->cooldown_s);
 	wc_sb_printf(&sb, ",\"passes\":%u,\"repair_passes\":%u", st->passes, st->repairs);

@@ -350,6 +350,11 @@ const char *wc_sniff_engine(const struct wc_sniff *s)
 	return s->engine;
 }
 
+bool wc_sniff_shared(const struct wc_sniff *s)
+{
+	return s && s->steal && wc_steal_shared(s->steal);
+}
+
 const char *wc_sniff_error(const struct wc_sniff *s)
 {
 	return s->err[0] ? s->err : "unknown error";

@@ -5,6 +5,7 @@
 #ifndef WIRECRAFT_SNIFF_IMPL_H
 #define WIRECRAFT_SNIFF_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -12,7 +13,7 @@
 struct wc_steal;
 
 /* Load the steal program, bind one AF_XDP socket per receive queue of ifname, attach the
- * program (bpf_link). frames: UMEM frames per queue, 0 for the default. On failure errbuf
+ * program (user/xdp_attach.h: a bpf_link, or the libxdp dispatcher). frames: UMEM frames per queue, 0 for the default. On failure errbuf
  * (WC_SNIFF_ERRBUF bytes) holds "<what>: <why>". */
 int wc_steal_open(const char *ifname, unsigned frames, struct wc_steal **out, char *errbuf);
 /* The next frame of any queue, unfiltered, valid until the next call. Waits up to timeout_ms
@@ -23,6 +24,8 @@ int wc_steal_next(struct wc_steal *st, const uint8_t **data, size_t *len, struct
 int wc_steal_drops(const struct wc_steal *st, uint64_t *drops);
 /* "AF_XDP copy mode, 1 queue", ... */
 const char *wc_steal_engine(const struct wc_steal *st);
+/* Whether the program joined the interface's libxdp dispatcher (user/xdp_attach.h). */
+bool wc_steal_shared(const struct wc_steal *st);
 /* Detach the program first (the stack gets its frames back at once), then free. */
 void wc_steal_close(struct wc_steal *st);
 

@@ -907,10 +907,12 @@ static int setup(struct sr *r, struct wc_set *s, char *why)
 	if (err)
 		return fail(why, err, "%s", "steering program (load)");
 	err = wc_steer_attach(r->steer, ifc.ifindex);
-	if (err == -EBUSY || err == -EEXIST)
-		return fail(why, err, "%s already has an XDP program", o->ifname);
-	if (err)
-		return fail(why, err, "steering program (attach to %s)", o->ifname);
+	if (err) {
+		/* the sharing cases (another program, a libxdp dispatcher) need more than strerror */
+		if (why)
+			snprintf(why, 160, "%s: %s", o->ifname, wc_xdp_attach_error(err));
+		return err;
+	}
 
 	/* The next hop's MAC, asked on the wire when the kernel does not know it. */
 	{
@@ -997,6 +999,13 @@ int wc_sr(struct wc_set *s, const struct wc_sr_opts *uo, struct wc_sr_stats *out
 	err = setup(&r, s, why);
 	if (err)
 		goto out;
+	if (o.on_ready) {
+		err = o.on_ready(o.arg);
+		if (err) {
+			fail(why, err, "%s", "after set-up");
+			goto out;
+		}
+	}
 	snprintf(out->how, sizeof(out->how), "%s%s", how_text(&r.lay, steer_flags(&r) & WC_SF_MAP),
 		 r.fast ? "" : " (full builds)");
 	snprintf(out->engine, sizeof(out->engine), "%s", wc_port_engine(r.ports[0]));

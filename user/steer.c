@@ -4,11 +4,14 @@
  * embedded skeleton; filling its XSKMAP and expected-reply map; reading its counters and its
  * copy ring buffer.
  *
- * As for the reflector (user/xdp.c), attachment is a bpf_link owned by this process and nothing
- * is pinned: the program leaves the interface when the process exits, kill -9 included.
+ * As for the reflector (user/xdp.c), attachment goes through user/xdp_attach.c: a bpf_link owned
+ * by this process on a free interface (the program leaves when the process exits, kill -9
+ * included), or a component of the interface's libxdp dispatcher, run before the others and
+ * passing them every frame that is not an answer (bpf/steer.bpf.c's XDP_RUN_CONFIG).
  */
 #include "bpf_counters.h"
 #include "wirecraft/steer.h"
+#include "xdp_attach.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,8 +27,7 @@
 
 struct wc_steer {
 	struct steer_bpf *skel;
-	struct bpf_link *link; /* WC_XDP_AUTO */
-	int link_fd;           /* forced modes: a raw link (libbpf has no flags for XDP links) */
+	struct wc_xdp_att att;
 	enum wc_xdp_mode mode;
 	struct ring_buffer *rb;
 	int (*copy_fn)(const struct wc_steer_copy *rec, void *arg);
@@ -87,7 +89,7 @@ int wc_steer_open(struct wc_steer **out, const struct wc_steer_opts *uo)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->link_fd = -1;
+	wc_xdp_att_init(&s->att);
 	s->mode = o.mode;
 	s->skel = steer_bpf__open();
 	if (!s->skel) {
@@ -166,26 +168,18 @@ int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigne
 
 int wc_steer_attach(struct wc_steer *s, int ifindex)
 {
+	struct wc_xdp_att_req rq = {.prog_name = "wc_steer", .mode = s ? s->mode : WC_XDP_AUTO};
+
 	if (!s || ifindex <= 0)
 		return -EINVAL;
-	if (s->link || s->link_fd >= 0)
-		return -EALREADY;
-	if (s->mode == WC_XDP_AUTO) {
-		s->link = bpf_program__attach_xdp(s->skel->progs.wc_steer, ifindex);
-		if (!s->link)
-			return -errno;
-		return 0;
-	}
-	LIBBPF_OPTS(bpf_link_create_opts, lo,
-		    .flags = s->mode == WC_XDP_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-	s->link_fd = bpf_link_create(bpf_program__fd(s->skel->progs.wc_steer), ifindex, BPF_XDP, &lo);
-	if (s->link_fd < 0) {
-		int err = s->link_fd;
+	rq.loaded = s->skel->obj;
+	rq.elf = steer_bpf__elf_bytes(&rq.elf_sz);
+	return wc_xdp_att_attach(&s->att, &rq, ifindex);
+}
 
-		s->link_fd = -1;
-		return err;
-	}
-	return 0;
+bool wc_steer_shared(const struct wc_steer *s)
+{
+	return s && wc_xdp_att_shared(&s->att);
 }
 
 static int on_copy(void *ctx, void *data, size_t size)
@@ -245,10 +239,7 @@ void wc_steer_close(struct wc_steer *s)
 {
 	if (!s)
 		return;
-	if (s->link)
-		bpf_link__destroy(s->link);
-	if (s->link_fd >= 0)
-		close(s->link_fd);
+	wc_xdp_att_detach(&s->att);
 	ring_buffer__free(s->rb);
 	steer_bpf__destroy(s->skel);
 	free(s);

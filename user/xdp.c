@@ -3,15 +3,15 @@
  * Loading, configuring and attaching the XDP reflector (bpf/reflect.bpf.c) from its embedded
  * skeleton, and reading its counters.
  *
- * Attachment is always a bpf_link held by this process, never a netlink attachment or a pinned
- * object: when the process exits, however it exits (kill -9 included), the kernel closes the
- * link's file descriptor and the program leaves the interface. For the same reason the libxdp
- * dispatcher is not used here: it attaches through netlink and pins to bpffs, and so outlives a
- * killed process.
+ * Attachment (user/xdp_attach.c): a bpf_link held by this process on a free interface, so that
+ * when the process exits, however it exits (kill -9 included), the program leaves; a component
+ * of the libxdp dispatcher on an interface that runs one (bpf/reflect.bpf.c declares its
+ * priority and chain actions); a refusal otherwise.
  */
 #define _GNU_SOURCE /* vasprintf */
 #include "bpf_counters.h"
 #include "wirecraft/xdp.h"
+#include "xdp_attach.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -29,9 +29,7 @@
 
 struct wc_reflect {
 	struct reflect_bpf *skel;
-	struct bpf_link *link; /* WC_XDP_AUTO: libbpf's link object */
-	int link_fd;           /* forced modes: a raw link fd (libbpf has no flags for XDP links) */
-	int ifindex;
+	struct wc_xdp_att att;
 	enum wc_xdp_mode mode;
 };
 
@@ -179,7 +177,7 @@ int wc_reflect_open(struct wc_reflect **out, const struct wc_reflect_opts *uopts
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->link_fd = -1;
+	wc_xdp_att_init(&r->att);
 	r->mode = o.mode;
 	r->skel = reflect_bpf__open();
 	if (!r->skel) {
@@ -231,46 +229,24 @@ fail:
 
 int wc_reflect_attach(struct wc_reflect *r, int ifindex)
 {
-	int prog_fd;
+	struct wc_xdp_att_req rq = {.prog_name = "wc_reflect", .mode = r ? r->mode : WC_XDP_AUTO};
 
 	if (!r || ifindex <= 0)
 		return -EINVAL;
-	if (r->link || r->link_fd >= 0)
-		return -EALREADY;
-	if (r->mode == WC_XDP_AUTO) {
-		r->link = bpf_program__attach_xdp(r->skel->progs.wc_reflect, ifindex);
-		if (!r->link)
-			return -errno;
-	} else {
-		LIBBPF_OPTS(bpf_link_create_opts, lo,
-			    .flags = r->mode == WC_XDP_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-
-		prog_fd = bpf_program__fd(r->skel->progs.wc_reflect);
-		r->link_fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
-		if (r->link_fd < 0) {
-			int err = r->link_fd;
-
-			r->link_fd = -1;
-			return err;
-		}
-	}
-	r->ifindex = ifindex;
-	return 0;
+	rq.loaded = r->skel->obj;
+	rq.elf = reflect_bpf__elf_bytes(&rq.elf_sz);
+	return wc_xdp_att_attach(&r->att, &rq, ifindex);
 }
 
 void wc_reflect_detach(struct wc_reflect *r)
 {
-	if (!r)
-		return;
-	if (r->link) {
-		bpf_link__destroy(r->link);
-		r->link = NULL;
-	}
-	if (r->link_fd >= 0) {
-		close(r->link_fd);
-		r->link_fd = -1;
-	}
-	r->ifindex = 0;
+	if (r)
+		wc_xdp_att_detach(&r->att);
+}
+
+bool wc_reflect_shared(const struct wc_reflect *r)
+{
+	return r && wc_xdp_att_shared(&r->att);
 }
 
 void wc_reflect_close(struct wc_reflect *r)
@@ -297,15 +273,7 @@ int wc_reflect_set_port(struct wc_reflect *r, int proto, uint16_t port, bool ope
 
 uint32_t wc_reflect_prog_id(const struct wc_reflect *r)
 {
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-
-	if (!r || (!r->link && r->link_fd < 0))
-		return 0;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(r->skel->progs.wc_reflect), &info, &len))
-		return 0;
-	return info.id;
+	return r ? wc_xdp_att_prog_id(&r->att) : 0;
 }
 
 /* ---- counters ---------------------------------------------------------------------------- */

@@ -21,6 +21,8 @@ max_len() {
 	case $1 in
 	dissect | format) echo 4096 ;; # a selector byte and a jumbo-ish frame
 	expr) echo 512 ;;              # longer expressions only repeat what shorter ones reach
+	filter) echo 512 ;;            # as expr: a filter longer than that repeats itself
+	pcap) echo 16384 ;;            # a file header and a few frames, each up to a jumbo frame
 	*) echo 4096 ;;
 	esac
 }

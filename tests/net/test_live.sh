@@ -12,7 +12,7 @@ set -u
 cd "$(dirname "$0")/../.."
 WC=$(realpath "${WIRECRAFT:-build/wirecraft}")
 N=${WC_LIVE_N:-1000000}
-SINK=build/bpf/livesink.bpf.o
+SINK=$(dirname "$WC")/bpf/livesink.bpf.o # built with the binary under test
 PY=/usr/bin/python3
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok: $*"; }
@@ -57,7 +57,7 @@ rx() { B awk -v i="$IFB" '{ sub(/:/, " "); if ($1 == i) print $3 }' /proc/net/de
 sink() { ip -n "$name-b" link set dev "$IFB" xdp off 2>/dev/null
 	 ip -n "$name-b" link set dev "$IFB" xdpdrv object "$SINK" program wc_sink; }
 pass_prog() { ip -n "$name-b" link set dev "$IFB" xdp off 2>/dev/null
-	      scripts/netns.sh -n "$name" xdp-pass b; }
+	      scripts/netns.sh -n "$name" xdp-pass b "$(dirname "$WC")/bpf/reflect.bpf.o"; }
 no_xdp() { ip -n "$name-b" link set dev "$IFB" xdp off 2>/dev/null; }
 
 MACS='dst="0a:00:00:00:00:02", src="0a:00:00:00:00:01"'

@@ -8,7 +8,12 @@
 #   - root with --user, and root under sudo (SUDO_UID/SUDO_GID), become that user before the
 #     output file is made: a directory only root may write is refused, elsewhere the file
 #     belongs to the user; plain root keeps its uid but drops every capability after setup;
-#   - a bad --user, --user root, and --user without the right to switch are refused.
+#   - a bad --user, --user root, and --user without the right to switch are refused;
+#   - sr, sr1 and scan (against a reflector in B): refused in one line without capabilities;
+#     with setcap as nobody, with --user, under sudo and as plain root they hold nothing (plain
+#     root: CAP_DAC_OVERRIDE alone) while the answers come in, still find exactly the right
+#     answers, make -w, -o, --metadata and the state as the user, refuse a directory only root
+#     may write (making nothing, leaving no program attached); scan --dry-run needs nothing.
 # Root only (it makes namespaces and users' files); under CI a skip is a failure.
 # Last line: net-privs: N passed, M failed.
 set -u
@@ -252,6 +257,130 @@ check "--user root: refused (rc=$rc: $out)" eval '[ $rc -eq 1 ] && one_line "$ou
 out=$(U "$tmp/bin/wc" sniff -i "$IFB" --timeout 1 --user daemon 2>&1); rc=$?
 check "setcap, nobody: --user daemon refused, no right to switch (rc=$rc: $out)" \
 	eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *CAP_SETUID* ]]'
+
+# ---- 5. sr, sr1 and scan: set up with privileges, then nothing while the answers come in ----
+# The reflector (root, in B) plays 198.19.0.0/16 behind B: port 22 and 80 open, the rest closed
+# (RST), every host but the network address .0 answers. A routes there through B's address.
+NSA=(nsenter --net="/run/netns/$name-a" --)
+has_xdp_a() { A ip link show "$IFA" | grep -q "prog/xdp"; }
+ip -n "$name-a" route add 198.19.0.0/16 via 198.18.0.2
+RO5=$tmp/ro5; mkdir -m 700 "$RO5"   # only root may write here; stays empty
+# The drop sets no_new_privs: wait for it, then look at the process (PID UID [CAPEFF]).
+dropped() {
+	local _
+	for _ in $(seq 100); do [ "$(status "$1" NoNewPrivs)" = 1 ] && return 0; sleep 0.05; done
+	echo "  (pid $1 never dropped: $(status "$1" Uid) $(status "$1" CapEff))"
+	return 1
+}
+# sr: hosts .0-.7 x ports 22, 80, 81: .0 never answers, so sr waits its whole -t (3 s) after the
+# last probe, which leaves time to look at it. 21 answers: 7 SYN-ACKs each to 22 and 80, 7 RSTs.
+SR_SET='IP(dst="198.19.0.0/29")/TCP(dport=[22,80,81], flags="S")'
+sr_right() { # OUT ERR
+	[ "$(grep -c ' SA$' "$1")" = 14 ] && [ "$(grep -c ' RA$' "$1")" = 7 ] &&
+		grep -q "got 21 answers, remaining 3 packets" "$2"
+}
+if ! bg_start refl5 "attached to" "${NSB[@]}" "$WC" reflect -i "$IFB" --hosts 198.19.0.0/16 --open tcp:22,80 --interval 0 --duration 120; then
+	ko "sr/scan: the reflector did not start"
+else
+	refl=$bg
+	out=$(U "$tmp/bin/wc-plain" sr -i "$IFB" -t 1 "$SR_SET" 2>&1); rc=$?
+	check "no caps: sr refused, one line naming its four capabilities (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *CAP_NET_RAW* && "$out" == *CAP_NET_ADMIN* && "$out" == *CAP_BPF* && "$out" == *CAP_PERFMON* ]]'
+	out=$(U "$tmp/bin/wc-raw" scan -i "$IFB" -p 22 --allow-reserved 198.19.0.1 2>&1); rc=$?
+	check "some caps: scan says which are missing (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *"CAP_NET_ADMIN and CAP_PERFMON are missing"* ]]'
+	out=$(cd "$tmp/nobody" && U "$tmp/bin/wc-plain" scan --dry-run "$tmp/nobody/dry.pcap" -q -p 22,80 --allow-reserved --source-ip 198.18.0.1 --gateway-mac 0a:00:00:00:00:02 198.19.0.0/30 2>&1); rc=$?
+	check "no caps: scan --dry-run needs none, its file is nobody's (rc=$rc: $out)" \
+		eval '[ $rc -eq 0 ] && [ "$(packets "$tmp/nobody/dry.pcap")" = 8 ] && [ "$(owner "$tmp/nobody/dry.pcap")" = $NOBODY ]'
+
+	# setcap'ed, as nobody (CAP_IPC_LOCK for the UMEM): sr -w, sr1, scan -o --metadata
+	"${NSA[@]}" "${ASU[@]}" "$tmp/bin/wc-xdp" sr -i "$IFA" -t 3 -w "$tmp/nobody/sr.pcap" "$SR_SET" \
+		> "$tmp/u-sr.out" 2> "$tmp/u-sr.err" &
+	bg=$!; pids+=("$bg")
+	check "setcap, nobody: sr holds no capability once set up" eval 'dropped $bg && unprivileged $bg $NOBODY'
+	reap "$bg" 15; rc=$?
+	check "setcap, nobody: sr finds the 21 answers (rc=$rc: $(tail -1 "$tmp/u-sr.err")), -w's 42 packets are nobody's" \
+		eval '[ $rc -eq 0 ] && sr_right "$tmp/u-sr.out" "$tmp/u-sr.err" && [ "$(packets "$tmp/nobody/sr.pcap")" = 42 ] && [ "$(owner "$tmp/nobody/sr.pcap")" = $NOBODY ] && ! has_xdp_a'
+	out=$("${NSA[@]}" "${ASU[@]}" "$tmp/bin/wc-xdp" sr1 -i "$IFA" -t 1 'IP(dst="198.19.0.9")/TCP(dport=80, flags="S")' 2>&1); rc=$?
+	check "setcap, nobody: sr1 gets the SYN-ACK (rc=$rc)" eval '[ $rc -eq 0 ] && [[ "$out" == *"flags     = SA"* ]]'
+	out=$("${NSA[@]}" "${ASU[@]}" "$tmp/bin/wc-xdp" sr -i "$IFA" -t 1 -w "$RO5/sr.pcap" "$SR_SET" 2>&1); rc=$?
+	check "setcap, nobody: sr -w into root's directory refused (rc=$rc: $out), nothing made, nothing attached" \
+		eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *ro5* ]] && [ -z "$(ls -A "$RO5")" ] && ! has_xdp_a'
+	# scan: 16 hosts x 3 ports at 20 probes/s (2.4 s): 15 hosts answer on 22 and 80
+	SCAN=(scan -i "$IFA" -p 22,80,81 --allow-reserved --rate 20 -q -O text -f saddr,sport 198.19.0.0/28)
+	scan_right() { [ "$(wc -l < "$1")" = 30 ] && ! grep -qv ' \(22\|80\)$' "$1" && ! grep -q '^198.19.0.0 ' "$1"; }
+	(cd "$tmp/nobody" && exec "${NSA[@]}" "${ASU[@]}" "$tmp/bin/wc-xdp" "${SCAN[@]}" -o "$tmp/nobody/scan.txt" --metadata "$tmp/nobody/meta.json") \
+		> "$tmp/u-scan.out" 2> "$tmp/u-scan.err" &
+	bg=$!; pids+=("$bg")
+	check "setcap, nobody: scan holds no capability while it scans" eval 'dropped $bg && unprivileged $bg $NOBODY'
+	reap "$bg" 20; rc=$?
+	check "setcap, nobody: scan finds the 30 open ports (rc=$rc: $(tail -1 "$tmp/u-scan.err")); -o and --metadata are nobody's" \
+		eval '[ $rc -eq 0 ] && scan_right "$tmp/nobody/scan.txt" && [ "$(owner "$tmp/nobody/scan.txt")" = $NOBODY ] && [ "$(owner "$tmp/nobody/meta.json")" = $NOBODY ] && ! has_xdp_a'
+
+	# root --user nobody
+	"${NSA[@]}" "$WC" sr -i "$IFA" -t 3 --user nobody -w "$tmp/open/sr-u.pcap" "$SR_SET" > "$tmp/r-sr.out" 2> "$tmp/r-sr.err" &
+	bg=$!; pids+=("$bg")
+	check "root sr --user nobody: runs as nobody with no capability once set up" eval 'dropped $bg && unprivileged $bg $NOBODY'
+	reap "$bg" 15; rc=$?
+	check "root sr --user nobody: the 21 answers (rc=$rc), -w's file is nobody's" \
+		eval '[ $rc -eq 0 ] && sr_right "$tmp/r-sr.out" "$tmp/r-sr.err" && [ "$(owner "$tmp/open/sr-u.pcap")" = $NOBODY ]'
+	out=$("${NSA[@]}" "$WC" scan -i "$IFA" -p 22 --allow-reserved -q --user nobody -o "$RO5/scan.csv" 198.19.0.1 2>&1); rc=$?
+	check "root scan --user nobody: -o into root's directory refused (rc=$rc: $out), nothing made, nothing attached" \
+		eval '[ $rc -eq 1 ] && [[ "$out" == *ro5* ]] && [ -z "$(ls -A "$RO5")" ] && ! has_xdp_a'
+
+	# under sudo: the invoking user; a scan cut short leaves its state, as that user
+	(cd "$tmp/open" && exec env SUDO_UID=$NOBODY SUDO_GID=$NOBODY SUDO_USER=nobody "${NSA[@]}" "$WC" "${SCAN[@]}" \
+		-o "$tmp/open/scan-s.txt" --metadata "$tmp/open/meta-s.json") > "$tmp/s-scan.out" 2> "$tmp/s-scan.err" &
+	bg=$!; pids+=("$bg")
+	check "under sudo: scan runs as the invoking user with no capability while it scans" eval 'dropped $bg && unprivileged $bg $NOBODY'
+	reap "$bg" 20; rc=$?
+	check "under sudo: scan finds the 30 open ports (rc=$rc), its files are the invoking user's" \
+		eval '[ $rc -eq 0 ] && scan_right "$tmp/open/scan-s.txt" && [ "$(owner "$tmp/open/scan-s.txt")" = $NOBODY ] && [ "$(owner "$tmp/open/meta-s.json")" = $NOBODY ]'
+	out=$(cd "$tmp/open" && env SUDO_UID=$NOBODY SUDO_GID=$NOBODY "${NSA[@]}" "$WC" scan -i "$IFA" -p 22,80,81 --allow-reserved --rate 20 --max-runtime 1 -q -o "$tmp/open/cut.csv" --state "$tmp/open/cut.state" 198.19.0.0/24 2>&1); rc=$?
+	check "under sudo: a scan cut short saves its state as the invoking user (rc=$rc: $out)" \
+		eval '[ $rc -eq 0 ] && grep -q . "$tmp/open/cut.state" && [ "$(owner "$tmp/open/cut.state")" = $NOBODY ] && [ "$(owner "$tmp/open/cut.csv")" = $NOBODY ]'
+	out=$(cd "$tmp/open" && env SUDO_UID=$NOBODY SUDO_GID=$NOBODY "${NSA[@]}" "$WC" scan -i "$IFA" -p 22 --allow-reserved -q -o "$tmp/open/x.csv" --rate 20 --max-runtime 1 --state "$RO5/st" 198.19.0.0/24 2>&1); rc=$?
+	check "under sudo: a state into root's directory refused (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && [[ "$out" == *ro5/st* ]] && [ -z "$(ls -A "$RO5")" ]'
+	# the files it reads are read with the user's rights: root's own are refused
+	echo 198.19.0.0/28 > "$tmp/rootonly/targets.txt"
+	DRY=(scan -q -p 22 --allow-reserved --source-ip 198.18.0.1 --gateway-mac 0a:00:00:00:00:02)
+	out=$(env SUDO_UID=$NOBODY SUDO_GID=$NOBODY "$WC" "${DRY[@]}" --dry-run "$tmp/open/i.pcap" -I "$tmp/rootonly/targets.txt" 2>&1); rc=$?
+	check "under sudo: scan -I of a file only root may read refused (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *"rootonly/targets.txt: Permission denied"* ]] && [ ! -e "$tmp/open/i.pcap" ]'
+	out=$(env -u SUDO_UID -u SUDO_GID "$WC" "${DRY[@]}" --dry-run "$tmp/open/i.pcap" -I "$tmp/rootonly/targets.txt" 2>&1); rc=$?
+	check "plain root: reads the same -I file (rc=$rc: $out)" eval '[ $rc -eq 0 ] && [ "$(packets "$tmp/open/i.pcap")" = 16 ]'
+	cp "$tmp/open/cut.state" "$tmp/rootonly/cut.state"
+	out=$(env SUDO_UID=$NOBODY SUDO_GID=$NOBODY "${NSA[@]}" "$WC" scan -i "$IFA" -p 22,80,81 --allow-reserved -q -o "$tmp/open/r.csv" --resume "$tmp/rootonly/cut.state" 198.19.0.0/24 2>&1); rc=$?
+	check "under sudo: --resume of a state only root may read refused (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *"Permission denied"* ]] && ! has_xdp_a'
+	out=$(env SUDO_UID=$NOBODY SUDO_GID=$NOBODY "${NSA[@]}" "$WC" sr1 -i "$IFA" -t 1 -w "$RO5/s.pcap" 'IP(dst="198.19.0.9")/TCP(dport=80, flags="S")' 2>&1); rc=$?
+	check "under sudo: sr1 -w into root's directory refused (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && [ -z "$(ls -A "$RO5")" ] && ! has_xdp_a'
+
+	# plain root: stays uid 0, keeps CAP_DAC_OVERRIDE alone (sr with -w, scan), nothing else
+	env -u SUDO_UID -u SUDO_GID "${NSA[@]}" "$WC" sr -i "$IFA" -t 3 -w "$tmp/nobody/root-sr.pcap" "$SR_SET" > "$tmp/p-sr.out" 2> "$tmp/p-sr.err" &
+	bg=$!; pids+=("$bg")
+	check "plain root: sr -w keeps CAP_DAC_OVERRIDE alone once set up" \
+		eval 'dropped $bg && [ "$(status $bg CapEff)" = 0000000000000002 ] && [ "$(status $bg CapPrm)" = 0000000000000002 ] && [ "$(status $bg Uid)" = 0 ]'
+	reap "$bg" 15; rc=$?
+	check "plain root: sr writes where root may, another user's directory too (rc=$rc)" \
+		eval '[ $rc -eq 0 ] && sr_right "$tmp/p-sr.out" "$tmp/p-sr.err" && [ "$(packets "$tmp/nobody/root-sr.pcap")" = 42 ] && [ "$(owner "$tmp/nobody/root-sr.pcap")" = 0 ]'
+	env -u SUDO_UID -u SUDO_GID "${NSA[@]}" "$WC" sr -i "$IFA" -t 3 -q "$SR_SET" > /dev/null 2> "$tmp/p-sr0.err" &
+	bg=$!; pids+=("$bg")
+	check "plain root: sr without -w keeps no capability" eval 'dropped $bg && unprivileged $bg 0'
+	reap "$bg" 15
+	(cd "$tmp/nobody" && exec env -u SUDO_UID -u SUDO_GID "${NSA[@]}" "$WC" "${SCAN[@]}" -o "$tmp/nobody/root-scan.txt") > /dev/null 2> "$tmp/p-scan.err" &
+	bg=$!; pids+=("$bg")
+	check "plain root: scan keeps CAP_DAC_OVERRIDE alone while it scans" \
+		eval 'dropped $bg && [ "$(status $bg CapEff)" = 0000000000000002 ] && [ "$(status $bg Uid)" = 0 ]'
+	reap "$bg" 20; rc=$?
+	check "plain root: scan finds the 30 open ports (rc=$rc)" eval '[ $rc -eq 0 ] && scan_right "$tmp/nobody/root-scan.txt" && [ "$(owner "$tmp/nobody/root-scan.txt")" = 0 ]'
+	out=$("${NSA[@]}" "$WC" sr -i "$IFA" -t 1 --user no_such_user_wc "$SR_SET" 2>&1); rc=$?
+	check "sr --user no_such_user: refused before anything opens (rc=$rc: $out)" \
+		eval '[ $rc -eq 1 ] && one_line "$out" && [[ "$out" == *"no such user"* ]] && ! has_xdp_a'
+	kill "$refl" 2>/dev/null; reap "$refl" 10
+fi
 
 echo "net-privs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

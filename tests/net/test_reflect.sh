@@ -53,7 +53,10 @@ if [ -z "${WIRECRAFT:-}" ]; then
 	timeout 600 make -s build/wirecraft build/bpf/reflect.bpf.o >"$TMP/make.log" 2>&1 ||
 		{ cat "$TMP/make.log"; ko "build"; finish; }
 fi
-[ -f build/bpf/reflect.bpf.o ] || timeout 300 make -s build/bpf/reflect.bpf.o >/dev/null 2>&1
+# wc_pass for the peers: the object built with the binary under test (WIRECRAFT may be another
+# build tree's, e.g. make test-asan's)
+PASS_OBJ=$(dirname "$WC")/bpf/reflect.bpf.o
+[ -f "$PASS_OBJ" ] || { ko "$PASS_OBJ missing (make)"; finish; }
 if ! timeout 5 "$WC" reflect --help >/dev/null 2>&1; then
 	ko "'$WC reflect' is not a command (tools/main.c dispatch)"; finish
 fi
@@ -61,7 +64,7 @@ ok "build"
 
 # ---- network ---------------------------------------------------------------------------------
 $NS up || { ko "netns up"; finish; }
-$NS xdp-pass a || { ko "xdp-pass on $IFA"; finish; }
+$NS xdp-pass a "$PASS_OBJ" || { ko "xdp-pass on $IFA"; finish; }
 # the whole /16 is on-link for A, not just its /24
 ip -n "$NAME-a" route add 198.18.0.0/16 dev "$IFA"
 ina() { timeout "$1" "$ROOT"/scripts/netns.sh -n "$NAME" exec a "${@:2}"; }
@@ -319,7 +322,7 @@ kill -TERM "$RPID"; wait "$RPID"; rc=$?; RPID=
 [ $rc -eq 0 ] && grep -q '^reflect: total .* echo=2 ' "$TMP/reflect.out" && ok "SIGTERM: exit 0, totals on stdout" ||
 	ko "SIGTERM: rc=$rc out=$(cat "$TMP/reflect.out")"
 ip -n "$NAME-b" link show dev "$IFB" | grep -q xdp && ko "XDP left after SIGTERM" || ok "SIGTERM detaches"
-$NS xdp-pass b
+$NS xdp-pass b "$PASS_OBJ"
 out=$(inb 10 "$WC" reflect -i "$IFB" --hosts 198.18.0.0/16 --duration 1 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q "another XDP program" <<<"$out" &&
 	ok "busy interface: one line, exit 1" || ko "busy interface: rc=$rc $out"

@@ -53,4 +53,14 @@ int wc_iface_nexthop_mac(const struct wc_iface *ifc, int family, const void *dst
  * an error: dst stays broadcast, as without an interface). */
 int wc_set_apply_iface(struct wc_set *s, const struct wc_iface *ifc);
 
+/* An interface's link as a sender sees it: administratively up, carrier (for a veth: its peer
+ * is up too), and the device's transmit counters (32-bit, they wrap). */
+struct wc_link_state {
+	bool up, carrier;
+	uint32_t tx_packets, tx_dropped;
+};
+
+/* Read it. -ENODEV when the interface does not exist (or no longer does). */
+int wc_iface_link_state(const char *name, struct wc_link_state *out);
+
 #endif

@@ -41,6 +41,13 @@ struct wc_port_stats {
 	uint64_t rx_packets, rx_bytes; /* frames handed out by wc_port_rx_peek */
 	uint64_t rx_dropped;   /* the kernel's count of frames it could not queue to us (RX ring
 				  or fill ring empty, XDP_STATISTICS), where the port knows it */
+	/* AF_XDP's own counters (XDP_STATISTICS) one by one, for accounting: rx_dropped above is
+	 * xsk_rx_dropped + xsk_rx_ring_full. 0 for other ports. */
+	uint64_t xsk_rx_dropped;    /* no fill-ring frame to copy into, or a frame too long */
+	uint64_t xsk_rx_ring_full;  /* the RX ring had no room */
+	uint64_t xsk_fill_empty;    /* times the fill ring was found empty */
+	uint64_t xsk_rx_invalid, xsk_tx_invalid; /* descriptors the kernel refused */
+	uint64_t xsk_tx_ring_empty; /* times the kernel found the TX ring empty */
 };
 
 struct wc_port;

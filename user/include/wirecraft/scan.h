@@ -40,6 +40,7 @@
 #include <time.h>
 
 #include "probe.h"
+#include "steer.h"
 #include "target.h"
 #include "xdp.h"
 
@@ -100,6 +101,14 @@ struct wc_scan_stats {
 	uint64_t invalid;     /* frames handed to us that were not answers to this run */
 	uint64_t drops;       /* answers the kernel could not hand us (rings full) */
 	uint64_t tx_ring_full;
+	/* For accounting, every frame of the run by where it went (--metadata "accounting"):
+	 * drops = drops_device + xsk_rx_dropped + xsk_rx_ring_full + steer[WC_SC_NO_SOCKET]. */
+	uint64_t drops_device;  /* the interface's tx_dropped + rx_dropped since the start */
+	uint64_t rx_frames;     /* frames taken from the receive rings (replies + invalid) */
+	uint64_t tx_inflight;   /* probes submitted that the kernel had not completed */
+	uint64_t xsk_rx_dropped, xsk_rx_ring_full, xsk_fill_empty; /* XDP_STATISTICS, all queues */
+	uint64_t xsk_rx_invalid, xsk_tx_invalid, xsk_tx_ring_empty;
+	uint64_t steer[WC_SC__MAX]; /* the steering program's per-verdict counters */
 	double pps;           /* send rate over the last second */
 	double elapsed_s;
 	double send_s;        /* first probe to last */
@@ -145,6 +154,11 @@ struct wc_scan_opts {
 	/* On the calling thread, about once a second and once at the end (finished). */
 	void (*progress)(const struct wc_scan_stats *st, void *arg);
 	void *arg;
+	/* Once, on the calling thread, when everything that needs privilege is done (steering
+	 * program attached, sockets open; for a dry run, the file open) and before any thread
+	 * starts, any probe leaves or any answer is read: where a program gives up its
+	 * privileges. A negative errno stops the scan with it. NULL: nothing to do. */
+	int (*on_ready)(void *arg);
 };
 
 /* Run a scan. Returns 0 (*st filled, *state filled: complete or not), or -errno with `why`:

@@ -75,6 +75,9 @@ enum wc_link wc_sniff_link(const struct wc_sniff *s);
 int wc_sniff_dlt(const struct wc_sniff *s);
 /* How it captures: "live" or "steal (AF_XDP copy mode, N queues)" and the like. */
 const char *wc_sniff_engine(const struct wc_sniff *s);
+/* steal: true when its XDP program joined the interface's libxdp dispatcher; leaving it at
+ * close then needs the privileges of joining (CAP_BPF, CAP_NET_ADMIN, bpffs). */
+bool wc_sniff_shared(const struct wc_sniff *s);
 /* Why the last wc_sniff_next() failed. */
 const char *wc_sniff_error(const struct wc_sniff *s);
 

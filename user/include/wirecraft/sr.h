@@ -67,6 +67,11 @@ struct wc_sr_opts {
 	/* Called after the run for every probe left unanswered (NULL: not collected). */
 	void (*on_unans)(const struct wc_sr_pkt *req, uint64_t index, void *arg);
 	void *arg;
+	/* Called once on the calling thread when everything that needs privilege is done (the
+	 * steering program attached, the AF_XDP sockets open and in its map) and before any
+	 * other thread starts, any probe leaves or any answer is read: where a program gives up
+	 * its privileges. A negative errno stops the run with it. NULL: nothing to do. */
+	int (*on_ready)(void *arg);
 };
 
 struct wc_sr_stats {

@@ -89,8 +89,11 @@ int wc_steer_open(struct wc_steer **out, const struct wc_steer_opts *opts);
 int wc_steer_add_socket(struct wc_steer *s, unsigned queue, int xsk_fd);
 /* Insert expected-reply keys (WC_SF_MAP), n of them, before the probes leave. */
 int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigned n);
-/* Attach to ifindex through a bpf_link. -EBUSY if it already has an XDP program. */
+/* Attach to ifindex: a bpf_link, or a component of its libxdp dispatcher. -EBUSY if it has
+ * another XDP program (wc_xdp_attach_error says why an attach failed). */
 int wc_steer_attach(struct wc_steer *s, int ifindex);
+/* True when attached as a component of the interface's libxdp dispatcher (wirecraft/xdp.h). */
+bool wc_steer_shared(const struct wc_steer *s);
 /* WC_SF_COPY: the ring buffer's fd (for epoll), and a drain: calls fn for every record. */
 int wc_steer_copy_fd(const struct wc_steer *s);
 int wc_steer_copy_poll(struct wc_steer *s, int timeout_ms,

@@ -5,7 +5,8 @@
  * The reflector (bpf/reflect.bpf.c) answers probes to a whole population of addresses on an
  * interface, with XDP_TX: ARP and NDP for neighbour resolution, SYN-ACK/RST for TCP SYNs, echo
  * replies, UDP echo or ICMP port unreachable. It is attached through a bpf_link owned by the
- * process, so the kernel detaches it when the process exits, however it exits.
+ * process, so the kernel detaches it when the process exits, however it exits; or, on an
+ * interface that runs a libxdp dispatcher, as one of its programs (see wc_xdp_clean below).
  *
  * Functions return 0 or a negative errno and never print (libbpf's own messages go to the
  * callback set with wc_xdp_set_log, and nowhere by default).
@@ -78,8 +79,9 @@ struct wc_reflect_opts {
 
 /* Open and load the reflector (verifier included). Nothing is attached yet. */
 int wc_reflect_open(struct wc_reflect **out, const struct wc_reflect_opts *opts);
-/* Attach to ifindex in the caller's network namespace, through a bpf_link. -EBUSY/-EEXIST if
- * the interface already has an XDP program; -EOPNOTSUPP if the requested mode is unavailable. */
+/* Attach to ifindex in the caller's network namespace: a bpf_link, or a component of the
+ * interface's libxdp dispatcher. -EBUSY/-EEXIST if the interface has another XDP program;
+ * -EOPNOTSUPP if the requested mode is unavailable; wc_xdp_attach_error() says the rest. */
 int wc_reflect_attach(struct wc_reflect *r, int ifindex);
 /* Open or close one port while attached or not. proto is IPPROTO_TCP or IPPROTO_UDP. */
 int wc_reflect_set_port(struct wc_reflect *r, int proto, uint16_t port, bool open);
@@ -89,6 +91,9 @@ int wc_reflect_counters(const struct wc_reflect *r, uint64_t out[WC_RC__MAX]);
 uint32_t wc_reflect_prog_id(const struct wc_reflect *r);
 /* Detach (idempotent). */
 void wc_reflect_detach(struct wc_reflect *r);
+/* True while attached as a component of a libxdp dispatcher: detaching then needs the
+ * privileges of attaching (CAP_BPF, CAP_NET_ADMIN, bpffs), so do not drop them. */
+bool wc_reflect_shared(const struct wc_reflect *r);
 /* Detach, unload, free. NULL is accepted. */
 void wc_reflect_close(struct wc_reflect *r);
 
@@ -107,6 +112,38 @@ void wc_reflect_mac6(const struct in6_addr *addr, uint8_t mac[6]);
 /* Where libbpf's messages (verifier log included) go: NULL (the default) drops them. */
 typedef void (*wc_xdp_log_fn)(const char *msg);
 void wc_xdp_set_log(wc_xdp_log_fn fn);
+
+/* ---- sharing an interface with other XDP programs --------------------------------------------
+ * An interface without an XDP program gets a bpf_link (nothing outlives the process). One that
+ * runs a libxdp multiprog dispatcher (xdp-loader, or any libxdp user) is joined: wirecraft's
+ * program becomes one of its components and leaves it at detach. libxdp pins components in
+ * bpffs, so a process killed with SIGKILL leaves its component behind; the next attach on that
+ * interface, or wc_xdp_clean, removes wirecraft components that no living process holds. Any
+ * other XDP program makes attaching fail with -EBUSY. */
+#define WC_XDP_MAX_PROGS 10 /* a libxdp dispatcher runs at most 10 programs */
+
+struct wc_xdp_prog_state {
+	uint32_t id;     /* BPF program id */
+	char name[16];   /* BPF program name */
+	bool ours;       /* a wirecraft program: wc_reflect, wc_steer or wc_steal */
+	int holder;      /* ours: pid of a process holding it, 0 none (stale), -1 cannot tell */
+	bool removed;    /* taken out of the dispatcher by this call */
+};
+
+struct wc_xdp_clean_report {
+	bool dispatcher; /* the interface runs a libxdp dispatcher */
+	unsigned n;      /* its components */
+	struct wc_xdp_prog_state progs[WC_XDP_MAX_PROGS];
+};
+
+/* Remove the stale wirecraft components from the dispatcher on ifindex (with dry_run, only
+ * report them). An interface without a dispatcher is not an error: rep->dispatcher is false.
+ * -ESTALE when a dispatcher is there but its state in bpffs cannot be read. */
+int wc_xdp_clean(int ifindex, bool dry_run, struct wc_xdp_clean_report *rep);
+
+/* A sentence for an error of the attach functions (wc_reflect_attach, wc_steer_attach, sniff
+ * --steal): the sharing cases in words, strerror() for the rest. */
+const char *wc_xdp_attach_error(int err);
 
 #endif /* !__bpf__ */
 #endif /* WIRECRAFT_XDP_H */
