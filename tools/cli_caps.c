@@ -219,9 +219,8 @@ static int nthreads(void)
 	return n;
 }
 
-/* The thread count once short-lived helpers are done: the library may leave a detached thread
- * behind for a chore that would otherwise make the caller wait (user/neigh.c closes its packet
- * socket on one: that close waits for an RCU grace period, some milliseconds). Up to 1 s. */
+/* The thread count once short-lived helpers are done, should a library chore ever leave a
+ * detached thread behind (none does today). Up to 1 s. */
 static int settled_threads(void)
 {
 	int n = nthreads();

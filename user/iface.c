@@ -10,12 +10,15 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "neigh.h"
 #include "set_impl.h"
 #include "wirecraft/iface.h"
+#include "wirecraft/rate.h"
 
 static int read_mac(const char *name, uint64_t *mac)
 {
@@ -111,7 +114,8 @@ static int nl_talk(struct nlmsghdr *req, int (*cb)(struct nlmsghdr *h, void *arg
 				goto out;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(h);
-				err = e->error ? e->error : err;
+				/* error 0 is the acknowledgement a NLM_F_ACK request asked for */
+				err = e->error ? e->error : (req->nlmsg_flags & NLM_F_ACK) ? 0 : err;
 				goto out;
 			}
 			if (cb(h, arg)) {
@@ -153,7 +157,8 @@ struct neigh_ans {
 	int family, ifindex;
 	const uint8_t *addr;
 	uint64_t mac;
-	bool found;
+	bool found;  /* an entry with a usable MAC */
+	bool exists; /* an entry in any state (incomplete, failed) */
 };
 
 static int neigh_cb(struct nlmsghdr *h, void *arg)
@@ -164,7 +169,7 @@ static int neigh_cb(struct nlmsghdr *h, void *arg)
 	const uint8_t *dst = NULL, *ll = NULL;
 
 	if (h->nlmsg_type != RTM_NEWNEIGH || nd->ndm_ifindex != a->ifindex ||
-	    nd->ndm_family != a->family || (nd->ndm_state & (NUD_FAILED | NUD_INCOMPLETE)))
+	    nd->ndm_family != a->family)
 		return 0;
 	for (struct rtattr *at = (struct rtattr *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
 	     RTA_OK(at, len); at = RTA_NEXT(at, len)) {
@@ -173,13 +178,35 @@ static int neigh_cb(struct nlmsghdr *h, void *arg)
 		else if (at->rta_type == NDA_LLADDR && RTA_PAYLOAD(at) == 6)
 			ll = RTA_DATA(at);
 	}
-	if (!dst || !ll || memcmp(dst, a->addr, (size_t)alen) != 0)
+	if (!dst || memcmp(dst, a->addr, (size_t)alen) != 0)
 		return 0;
+	a->exists = true;
+	if (!ll || (nd->ndm_state & (NUD_FAILED | NUD_INCOMPLETE)))
+		return 1; /* there, but no MAC to use yet */
 	a->mac = 0;
 	for (int i = 0; i < 6; i++)
 		a->mac = a->mac << 8 | ll[i];
 	a->found = true;
 	return 1;
+}
+
+/* The neighbour table's entry for addr on ifc, if any (a dump: the table is small). */
+static int neigh_get(const struct wc_iface *ifc, int family, const void *addr,
+		     struct neigh_ans *na)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ndmsg nd;
+	} nq = {0};
+	int err;
+
+	*na = (struct neigh_ans){.family = family, .ifindex = ifc->ifindex, .addr = addr};
+	nq.h.nlmsg_len = NLMSG_LENGTH(sizeof(nq.nd));
+	nq.h.nlmsg_type = RTM_GETNEIGH;
+	nq.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nq.nd.ndm_family = (unsigned char)family;
+	err = nl_talk(&nq.h, neigh_cb, na);
+	return err == -ENOENT ? 0 : err;
 }
 
 int wc_iface_nexthop(const struct wc_iface *ifc, int family, const void *dst, void *nh)
@@ -216,28 +243,105 @@ int wc_iface_nexthop(const struct wc_iface *ifc, int family, const void *dst, vo
 int wc_iface_nexthop_mac(const struct wc_iface *ifc, int family, const void *dst,
 			 uint64_t *mac)
 {
-	struct {
-		struct nlmsghdr h;
-		struct ndmsg nd;
-	} nq = {0};
+	struct neigh_ans na;
 	uint8_t nh[16];
 	int err = wc_iface_nexthop(ifc, family, dst, nh);
 
+	if (!err)
+		err = neigh_get(ifc, family, nh, &na);
 	if (err)
-		return err;
-
-	struct neigh_ans na = {.family = family, .ifindex = ifc->ifindex, .addr = nh};
-	nq.h.nlmsg_len = NLMSG_LENGTH(sizeof(nq.nd));
-	nq.h.nlmsg_type = RTM_GETNEIGH;
-	nq.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nq.nd.ndm_family = (unsigned char)family;
-	err = nl_talk(&nq.h, neigh_cb, &na);
-	if (err && err != -ENOENT)
 		return err;
 	if (!na.found)
 		return -EHOSTUNREACH;
 	*mac = na.mac;
 	return 0;
+}
+
+/* ---- resolving a next hop ------------------------------------------------------------------ */
+
+static int noop_cb(struct nlmsghdr *h, void *arg)
+{
+	(void)h, (void)arg;
+	return 0;
+}
+
+/* RTM_NEWNEIGH with NTF_USE (the kernel starts its own ARP / Neighbour Solicitation for the
+ * entry, creating it if need be, as a connect() would) or RTM_DELNEIGH. */
+static int neigh_msg(const struct wc_iface *ifc, int family, const void *addr, int type)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ndmsg nd;
+		char attrs[32];
+	} rq = {0};
+	int alen = family == AF_INET ? 4 : 16;
+	struct rtattr *at;
+
+	rq.h.nlmsg_type = (unsigned short)type;
+	rq.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (type == RTM_NEWNEIGH ? NLM_F_CREATE : 0);
+	rq.nd.ndm_family = (unsigned char)family;
+	rq.nd.ndm_ifindex = ifc->ifindex;
+	rq.nd.ndm_flags = type == RTM_NEWNEIGH ? NTF_USE : 0;
+	at = (struct rtattr *)((char *)&rq + NLMSG_ALIGN(NLMSG_LENGTH(sizeof(rq.nd))));
+	at->rta_type = NDA_DST;
+	at->rta_len = (unsigned short)RTA_LENGTH(alen);
+	memcpy(RTA_DATA(at), addr, (size_t)alen);
+	rq.h.nlmsg_len = NLMSG_ALIGN(NLMSG_LENGTH(sizeof(rq.nd))) + RTA_ALIGN(at->rta_len);
+	return nl_talk(&rq.h, noop_cb, NULL);
+}
+
+/*
+ * The kernel asks the wire and reads the answer; this process only reads the neighbour table.
+ * So no frame from the wire is parsed here before the caller drops its privileges
+ * (doc/privileges.md), and no packet socket is opened and closed (each waits for an RCU grace
+ * period, 10-20 ms). An entry this made is deleted again at the end, answered or not: the
+ * table is left as it was found. Without CAP_NET_ADMIN (send through AF_PACKET needs only
+ * CAP_NET_RAW), the question goes on the wire from a packet socket instead (user/neigh.c).
+ */
+int wc_iface_resolve(const struct wc_iface *ifc, int family, const void *addr, int tries,
+		     int timeout_ms, uint64_t *mac)
+{
+	struct neigh_ans na;
+	bool made;
+	int err;
+
+	if (family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if ((family == AF_INET && !ifc->has_ip4) || (family == AF_INET6 && !ifc->has_ip6))
+		return -EADDRNOTAVAIL;
+	err = neigh_get(ifc, family, addr, &na);
+	if (err)
+		return err;
+	if (na.found) {
+		*mac = na.mac;
+		return 0;
+	}
+	made = !na.exists;
+	err = -ETIMEDOUT;
+	for (int t = 0; t < tries && err == -ETIMEDOUT; t++) {
+		uint64_t end = wc_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+		int e = neigh_msg(ifc, family, addr, RTM_NEWNEIGH);
+
+		if (e == -EPERM && t == 0)
+			return wc_iface_resolve_wire(ifc, family, addr, tries, timeout_ms, mac);
+		if (e) {
+			err = e;
+			break;
+		}
+		do {
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
+			e = neigh_get(ifc, family, addr, &na);
+			if (e || na.found) {
+				err = e;
+				if (!e)
+					*mac = na.mac;
+				break;
+			}
+		} while (wc_now_ns() < end);
+	}
+	if (made)
+		(void)neigh_msg(ifc, family, addr, RTM_DELNEIGH);
+	return err;
 }
 
 static void set_default(struct wc_xlayer *xl, const char *field, uint64_t u, const uint8_t *a)

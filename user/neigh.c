@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Neighbour resolution on the wire: when the kernel's neighbour table does not know the next
- * hop, ask it ourselves, as Scapy's getmacbyip() does: an ARP who-has or an IPv6 Neighbour
- * Solicitation from the interface, and wait for the answer. Bounded: a few requests, each
- * with its own wait. Through an AF_PACKET socket bound to the interface, so nothing here
- * depends on the transport that sends the probes afterwards. */
+/* Neighbour resolution on the wire, the fallback of wc_iface_resolve() (user/iface.c) for a
+ * caller without CAP_NET_ADMIN, who cannot have the kernel ask: the question asked ourselves,
+ * as Scapy's getmacbyip() does, an ARP who-has or an IPv6 Neighbour Solicitation from the
+ * interface, and the answer read here. Bounded: a few requests, each with its own wait.
+ * Through an AF_PACKET socket bound to the interface, so nothing here depends on the
+ * transport that sends the probes afterwards. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "neigh.h"
 #include "wirecraft/iface.h"
 #include "wirecraft/pkt.h"
 #include "wirecraft/rate.h"
@@ -120,8 +122,8 @@ static bool is_answer(int fam, const uint8_t *addr, const uint8_t *f, size_t n, 
 	return true;
 }
 
-int wc_iface_resolve(const struct wc_iface *ifc, int family, const void *addr, int tries,
-		     int timeout_ms, uint64_t *mac)
+int wc_iface_resolve_wire(const struct wc_iface *ifc, int family, const void *addr, int tries,
+			  int timeout_ms, uint64_t *mac)
 {
 	uint16_t proto = family == AF_INET ? ETH_P_ARP : ETH_P_IPV6;
 	struct sockaddr_ll sll = {

@@ -197,13 +197,13 @@ grep -q 'map=16 ' "$TMP/out.err" && ok "pinned seq: 16 map hits" || ko "pinned s
 srcheck "--pass-replies" tcp hosts=198.19.10.0/30 ports=22,81 open=22,80,443 -- \
 	--timeout 2 --pass-replies 'IP(dst="198.19.10.0/30")/TCP(dport=[22,81])'
 
-# the next hop asked on the wire: with A's neighbour table empty, sr resolves B itself (ARP)
-# and leaves the kernel's table as it was
+# the next hop asked on the wire: with A's neighbour table empty, sr has A's kernel ask (ARP),
+# reads the answer from the table, and leaves the table as it was
 ip -n "$NAME-a" neigh flush all
 out=$(A 20 "$WC" sr -i "$IFA" --timeout 2 'IP(dst="198.19.11.2")/ICMP()' 2>&1)
 if grep -q '==> Ether / IP / ICMP 198.19.11.2 > 198.18.0.1 echo-reply' <<<"$out" &&
 	! ip -n "$NAME-a" neigh show | grep -q '198.18.0.2 .*lladdr'; then
-	ok "next hop resolved with our own ARP (kernel table untouched)"
+	ok "next hop resolved by ARP (kernel table left as found)"
 else
 	ko "next hop resolution: $out / $(ip -n "$NAME-a" neigh show)"
 fi

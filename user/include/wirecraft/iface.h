@@ -27,11 +27,13 @@ int wc_iface_get(const char *name, struct wc_iface *out);
  * there is no route. */
 int wc_iface_nexthop(const struct wc_iface *ifc, int family, const void *dst, void *nh);
 
-/* Ask the wire for the MAC of an on-link address (`family` AF_INET: an ARP who-has;
- * AF_INET6: a Neighbour Solicitation), from ifc's MAC and address: up to `tries` requests,
- * each waiting up to timeout_ms for the answer. Bounded: at most `tries` frames leave.
- * Returns 0 with *mac set, -ETIMEDOUT when nobody answered, -EADDRNOTAVAIL when ifc has no
- * address of that family to ask from, or -errno (-EPERM: needs CAP_NET_RAW). */
+/* The MAC of an on-link address (`family` AF_INET: ARP; AF_INET6: Neighbour Discovery): from
+ * the neighbour table, else asked on the wire: the kernel asks (its own ARP / NS, started over
+ * rtnetlink; needs CAP_NET_ADMIN) and the answer is read from the table, so this process reads
+ * nothing from the wire; an entry made for it is removed again. Without CAP_NET_ADMIN the
+ * question goes from a packet socket (needs CAP_NET_RAW). Up to `tries` rounds, each waiting
+ * up to timeout_ms. Returns 0 with *mac set, -ETIMEDOUT when nobody answered, -EADDRNOTAVAIL
+ * when ifc has no address of that family to ask from, or -errno. */
 int wc_iface_resolve(const struct wc_iface *ifc, int family, const void *addr, int tries,
 		     int timeout_ms, uint64_t *mac);
 
