@@ -25,14 +25,8 @@ PY=/usr/bin/python3
 NAME=wccox$$
 NS="scripts/netns.sh -n $NAME"
 IFA=$NAME-a0 IFB=$NAME-b0
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-finish() { echo "net-coexist: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-skip_all() {
-	if [ "${CI:-}" = true ]; then ko "$1 (CI=true: cannot skip)"; finish; fi
-	echo "net-coexist: skipped ($1)"; exit 0
-}
+. tests/net/lib.sh
+wc_test_begin net-coexist
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 for t in ip nsenter timeout unshare mount xdp-loader bpftool clang cc ping "$PY"; do

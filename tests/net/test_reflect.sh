@@ -21,14 +21,8 @@ NAME=wcr$$          # namespaces wcrPID-a/-b: parallel runs do not collide
 NS="scripts/netns.sh -n $NAME"
 IFA=$NAME-a0 IFB=$NAME-b0
 H4=198.18.0.77 H6=2001:db8::77
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-finish() { echo "net-reflect: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-skip_all() { # a reason; under CI a skip is a failure
-	if [ "${CI:-}" = true ]; then ko "$1 (CI=true: cannot skip)"; finish; fi
-	echo "net-reflect: skipped ($1)"; exit 0
-}
+. tests/net/lib.sh
+wc_test_begin net-reflect
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 for t in ip nsenter timeout tcpdump tshark ping "$PY"; do

@@ -36,14 +36,8 @@ SOAK=${SOAK_SECONDS:-60}
 NAME=wcsoak$(($$ % 100000))
 NS="scripts/netns.sh -n $NAME"
 IFA=$NAME-a0 IFB=$NAME-b0
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-finish() { echo "net-soak: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-skip_all() {
-	if [ "${CI:-}" = true ]; then ko "$1 (CI=true: cannot skip)"; finish; fi
-	echo "net-soak: skipped ($1)"; exit 0
-}
+. tests/net/lib.sh
+wc_test_begin net-soak
 
 DROPS=${SOAK_DROP_SECONDS:-10}
 [[ "$SOAK" =~ ^[0-9]+$ ]] && [ "$SOAK" -ge 1 ] && [ "$SOAK" -le 3600 ] ||
