@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -219,26 +218,13 @@ static int nthreads(void)
 	return n;
 }
 
-/* The thread count once short-lived helpers are done, should a library chore ever leave a
- * detached thread behind (none does today). Up to 1 s. */
-static int settled_threads(void)
-{
-	int n = nthreads();
-
-	for (int i = 0; n > 1 && i < 200; i++) {
-		nanosleep(&(struct timespec){0, 5000000}, NULL);
-		n = nthreads();
-	}
-	return n;
-}
-
 int cli_drop_apply(const struct cli_drop *d, unsigned keep, char *why, size_t whylen)
 {
 	uint64_t kb = bits_of(keep);
 	struct caps c = {0};
 	int err;
 
-	if (settled_threads() > 1) {
+	if (nthreads() > 1) {
 		snprintf(why, whylen, "other threads are running (a bug: drop before starting any)");
 		return -EBUSY;
 	}

@@ -22,7 +22,6 @@
 #define _GNU_SOURCE /* CPU_SET, pthread affinity */
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <linux/genetlink.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -44,6 +43,7 @@
 #include "livegen.skel.h"
 #include "tmpl_plan.h"
 #include "send_impl.h"
+#include "wirecraft/iface.h"
 #include "wirecraft/live.h"
 #include "wirecraft/rate.h"
 #include "wirecraft/send.h"
@@ -423,21 +423,12 @@ out:
 	return err;
 }
 
-/* The device's tx_dropped counter (32 bits through getifaddrs, which asks rtnetlink in our
- * network namespace, unlike /sys under nsenter). */
+/* The device's tx_dropped counter (32 bits; 0 when it cannot be read). */
 static uint32_t dev_tx_dropped(const char *ifname)
 {
-	struct ifaddrs *ifa, *i;
-	uint32_t v = 0;
+	struct wc_link_state ls;
 
-	if (getifaddrs(&ifa) < 0)
-		return 0;
-	for (i = ifa; i; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET && i->ifa_data &&
-		    !strcmp(i->ifa_name, ifname))
-			v = ((const struct rtnl_link_stats *)i->ifa_data)->tx_dropped;
-	freeifaddrs(ifa);
-	return v;
+	return wc_iface_link_state(ifname, &ls) ? 0 : ls.tx_dropped;
 }
 
 /* ---- keeping the program dispatched ---- */

@@ -14,3 +14,14 @@ skip_all() {
 	if [ "${CI:-}" = true ]; then ko "$1 (CI=true: cannot skip)"; finish; fi
 	echo "$WC_TEST_NAME: skipped ($1)"; exit 0
 }
+
+# The end of a network test, also on failure (trap it on EXIT, after the test's own extras):
+# the reflector (RPID) and other background processes (BG) killed, the namespaces NAME-a and
+# NAME-b removed with their veth, TMP deleted.
+wc_net_cleanup() {
+	[ -n "${RPID:-}" ] && kill -9 "$RPID" 2>/dev/null
+	for p in ${BG:-}; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	"$ROOT"/scripts/netns.sh -n "$NAME" down
+	rm -rf "$TMP"
+}

@@ -40,13 +40,7 @@ mount -t bpf bpf /sys/fs/bpf || { ko "mounting a private bpffs"; finish; }
 
 TMP=$(mktemp -d /tmp/wc-coexist.XXXXXX)
 RPID=""
-cleanup() {
-	[ -n "$RPID" ] && kill -9 "$RPID" 2>/dev/null
-	wait 2>/dev/null
-	"$ROOT"/scripts/netns.sh -n "$NAME" down
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap wc_net_cleanup EXIT
 trap 'exit 1' INT TERM
 
 if [ -z "${WIRECRAFT:-}" ]; then

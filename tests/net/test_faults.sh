@@ -47,14 +47,7 @@ echo "net-faults: seed $SEED (WC_FAULT_SEED=$SEED repeats these moments)"
 
 TMP=$(mktemp -d /tmp/wc-faults.XXXXXX)
 RPID="" BG=""
-cleanup() {
-	[ -n "$RPID" ] && kill -9 "$RPID" 2>/dev/null
-	for p in $BG; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	"$ROOT"/scripts/netns.sh -n "$NAME" down
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap wc_net_cleanup EXIT
 trap 'exit 1' INT TERM
 
 pins() { find /sys/fs/bpf -mindepth 1 2>/dev/null | sort; }

@@ -33,11 +33,8 @@ done
 TMP=$(mktemp -d /tmp/wc-reflect.XXXXXX)
 RPID="" CPID=""
 cleanup() {
-	[ -n "$RPID" ] && kill -9 "$RPID" 2>/dev/null
 	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null
-	wait 2>/dev/null
-	"$ROOT"/scripts/netns.sh -n "$NAME" down
-	rm -rf "$TMP"
+	wc_net_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

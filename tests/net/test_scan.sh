@@ -34,14 +34,7 @@ done
 
 TMP=$(mktemp -d /tmp/wc-scan.XXXXXX)
 RPID="" BG=""
-cleanup() {
-	[ -n "$RPID" ] && kill -9 "$RPID" 2>/dev/null
-	for p in $BG; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	"$ROOT"/scripts/netns.sh -n "$NAME" down
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap wc_net_cleanup EXIT
 trap 'exit 1' INT TERM
 
 if [ -z "${WIRECRAFT:-}" ]; then

@@ -63,10 +63,7 @@ WATCHDOG=$!
 cleanup() {
 	kill "$WATCHDOG" 2>/dev/null
 	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null # timeout hands the signal on to the scan
-	[ -n "$RPID" ] && kill -9 "$RPID" 2>/dev/null
-	wait 2>/dev/null
-	"$ROOT"/scripts/netns.sh -n "$NAME" down
-	rm -rf "$TMP"
+	wc_net_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
