@@ -510,6 +510,26 @@ static void pace(struct scan *s, struct pacer *pc, uint64_t sent)
 	pc->sent = sent;
 }
 
+/* Every drop counted anywhere on the way: the device (a veth's full peer ring), our sockets'
+ * rings (xsk rx_dropped, rx ring full) and the steering program (no socket on that queue). A
+ * reply lost at any of them is a target that looks silent; the repair pass keys on this sum. */
+static uint64_t drops_counted(struct scan *s)
+{
+	uint64_t d, sc[WC_SC__MAX];
+
+	read_dev_drops(s);
+	d = ld(&s->dev_drops);
+	for (unsigned q = 0; q < s->nq; q++) {
+		struct wc_port_stats ps;
+
+		wc_port_get_stats(s->ports[q], &ps);
+		d += ps.rx_dropped;
+	}
+	if (s->steer && !wc_steer_counters(s->steer, sc))
+		d += sc[WC_SC_NO_SOCKET];
+	return d;
+}
+
 /* ---- progress and cooldown ---------------------------------------------------------------- */
 
 static void rtt_pct(struct scan *s, double *p50, double *p99, double *max)
@@ -1117,8 +1137,7 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 	for (s->pass = pass0; s->pass < s->passes && !err; s->pass++) {
 		uint64_t drops0;
 
-		read_dev_drops(s);
-		drops0 = ld(&s->dev_drops);
+		drops0 = drops_counted(s);
 		pass_done = false;
 		for (unsigned i = 0; i < s->T; i++) {
 			struct sender *d = &s->snd[i];
@@ -1199,14 +1218,13 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 
 			for (unsigned i = 0; i < s->T; i++)
 				probed += s->snd[i].targets;
-			read_dev_drops(s);
-			d = ld(&s->dev_drops) - drops0;
+			d = drops_counted(s) - drops0;
 			if (answered >= probed) {
 				s->pass = s->passes - 1; /* everyone answered: no retry adds anything */
 			} else if (s->pass + 1 == s->passes && d && !halted(s) && s->repairs < 2 &&
 				   probed - answered <= 16 * d) {
-				/* The device dropped probes (a veth's peer ring overflowing): which
-				 * ones, nobody knows, but the silent are few enough that probing them
+				/* Probes or replies were dropped (a veth's peer ring overflowing, a
+				 * full socket ring): which ones, nobody knows, but the silent are few enough that probing them
 				 * again costs at most 16 probes per drop. A scan where most targets
 				 * are silent (the internet) never gets here: --retries is for it. */
 				s->passes++;

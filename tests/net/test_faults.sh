@@ -240,7 +240,7 @@ send_case() { # ENGINE FAULT
 	INT | TERM) # the documented clean stop: the done line, exit 0
 		[ $RC -eq 0 ] && grep -q '^wirecraft: done: sent' "$TMP/run.err" && good=0
 		msg="at ${at}s, rc 0 and the done line" ;;
-	KILL) [ $RC -eq 137 ] && good=0; msg="at ${at}s, rc 137" ;;
+	KILL) [ $RC -eq 137 ] && good=0; msg="at ${at}s, rc $RC" ;;
 	esac
 	# a deleted or downed interface: everything of ours went with it, and it can be rebuilt
 	[ $RC -eq 255 ] && msg+=" HUNG past 10 s"
@@ -263,8 +263,10 @@ scan_case() { # FAULT [json]
 	start a "$WC" scan -q -i "$IFA" -p 22,80 198.18.64.0/19 --allow-reserved -b "$TMP/self.blk" \
 		--rate 20000 --cooldown 0.5 -O "$fmt" -o "$out" --metadata "$TMP/meta.json" \
 		--state "$TMP/scan.state"
+	# (KILL while probes still leave: the cooldown ends as soon as every target answered)
 	case $f in
-	INT | TERM | KILL) at=$(moment 200 1300) ;;
+	KILL) at=$(moment 200 750) ;;
+	INT | TERM) at=$(moment 200 1300) ;;
 	*) at=0.6 ;;
 	esac
 	sleep "$at"
@@ -306,7 +308,7 @@ scan_case() { # FAULT [json]
 	KILL) # no result file, no temporary of it or of the state
 		[ $RC -eq 137 ] && no_file_no_tmp "$out" && no_file_no_tmp "$TMP/meta.json" &&
 			! ls "$TMP"/scan.state.tmp.* >/dev/null 2>&1 && good=0
-		msg="at ${at}s, rc 137, no $fmt file, no temporary" ;;
+		msg="at ${at}s, rc $RC, no $fmt file, no temporary" ;;
 	esac
 	[ $RC -eq 255 ] && msg+=" HUNG past 15 s"
 	detach_reflector
@@ -332,8 +334,11 @@ sr_case() { # FAULT
 	rm -f "$out" "$out".tmp.*
 	start a "$WC" sr -q -i "$IFA" --rate 400 -t 1 -w "$out" \
 		'IP(dst="198.18.1.0/24")/TCP(dport=[22,80])'
+	# (KILL before the last probe leaves at 1.27 s: once every probe is answered sr ends at
+	# once, and a KILL that comes after it has nothing to kill)
 	case $f in
-	INT | TERM | KILL) at=$(moment 200 1500) ;;
+	KILL) at=$(moment 200 1100) ;;
+	INT | TERM) at=$(moment 200 1500) ;;
 	*) at=0.6 ;;
 	esac
 	sleep "$at"
@@ -360,7 +365,7 @@ sr_case() { # FAULT
 		msg="at ${at}s, rc $RC, ${n:-?} packets whole" ;;
 	KILL)
 		[ $RC -eq 137 ] && no_file_no_tmp "$out" && good=0
-		msg="at ${at}s, rc 137, no pcap, no temporary" ;;
+		msg="at ${at}s, rc $RC, no pcap, no temporary" ;;
 	esac
 	[ $RC -eq 255 ] && msg+=" HUNG past 10 s"
 	detach_reflector
@@ -408,7 +413,7 @@ sniff_case() { # FAULT
 		msg="at ${at}s, rc $RC, $got captured, ${n:-?} packets whole in the pcap" ;;
 	KILL)
 		[ $RC -eq 137 ] && no_file_no_tmp "$out" && good=0
-		msg="at ${at}s, rc 137, no pcap, no temporary" ;;
+		msg="at ${at}s, rc $RC, no pcap, no temporary" ;;
 	esac
 	[ $RC -eq 255 ] && msg+=" HUNG past 8 s"
 	verdict "sniff -w: $f" $good "$msg"
