@@ -15,14 +15,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <time.h>
 #include <xdp/xsk.h>
 
 #include "port_impl.h"
 
-#define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
+/* UMEM chunks: 2048 bytes where the interface's frames fit (an RX chunk loses 256 bytes of
+ * XDP headroom in copy mode: 1792 left, an MTU of 1500 plus Ethernet and two VLAN tags is
+ * 1522), else 4096. Half the size is half the memory to fault in at start and to unpin at the
+ * end, the bulk of an AF_XDP socket's set-up time. */
+#define FRAME_SMALL 2048u
+#define FRAME_LARGE 4096u
+#define RX_HEADROOM 256u /* XDP_PACKET_HEADROOM */
 
 struct xk {
 	struct xsk_umem *umem;
@@ -32,6 +40,7 @@ struct xk {
 	uint8_t *area;
 	size_t area_len;
 	unsigned nframes;
+	unsigned fsize;     /* bytes per UMEM chunk */
 	uint64_t *free; /* stack of free frame addresses */
 	unsigned nfree;
 	unsigned reserved;  /* popped by reserve, waiting for submit */
@@ -275,13 +284,52 @@ static int fail(struct wc_port *p, char *why, const char *what, int err)
 	return err;
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The socket on the queue: native XDP mode first, the generic path when the driver has none */
+static int make_socket(struct xk *k, const struct wc_port_opts *o, struct xsk_socket_config scfg)
+{
+	int err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem,
+				     k->rx_frames ? &k->rx : NULL, &k->tx, &scfg);
+
+	if (err && err != -EBUSY && o->engine != WC_ENGINE_XSK_ZC &&
+	    o->engine != WC_ENGINE_XSK_COPY) {
+		/* No zero-copy and no native XDP: the generic path still does AF_XDP. */
+		scfg.xdp_flags = XDP_FLAGS_SKB_MODE;
+		scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_COPY;
+		err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem,
+					 k->rx_frames ? &k->rx : NULL, &k->tx, &scfg);
+	}
+	return err;
+}
+
+/* The interface's MTU, or a large one when it cannot be read (the larger chunks then) */
+static unsigned iface_mtu(const char *ifname)
+{
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return 65535;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	r = ioctl(fd, SIOCGIFMTU, &ifr);
+	close(fd);
+	return r ? 65535 : (unsigned)ifr.ifr_mtu;
+}
+
 int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 {
 	struct xk *k = calloc(1, sizeof(*k));
 	struct xsk_umem_config ucfg = {
 		.fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
 		.comp_size = 0,
-		.frame_size = FRAME_SIZE,
+		.frame_size = FRAME_LARGE,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config scfg = {
@@ -305,6 +353,9 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 	k->rx_frames = o->rx_frames;
 	if (k->rx_frames & (k->rx_frames - 1))
 		return fail(p, why, "rx frames", -EINVAL);
+	k->fsize = iface_mtu(o->ifname) + 14 + 8 + RX_HEADROOM <= FRAME_SMALL ? FRAME_SMALL
+									    : FRAME_LARGE;
+	ucfg.frame_size = k->fsize;
 	ucfg.comp_size = k->nframes;
 	scfg.tx_size = k->nframes;
 	if (k->rx_frames) {
@@ -312,7 +363,7 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 		scfg.rx_size = k->rx_frames;
 	}
 	/* TX frames first, then the RX frames */
-	k->area_len = (size_t)(k->nframes + k->rx_frames) * FRAME_SIZE;
+	k->area_len = (size_t)(k->nframes + k->rx_frames) * k->fsize;
 	k->area = mmap(NULL, k->area_len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (k->area == MAP_FAILED) {
@@ -335,14 +386,19 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 	default:
 		break;
 	}
-	err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem,
-				 k->rx_frames ? &k->rx : NULL, &k->tx, &scfg);
-	if (err && o->engine != WC_ENGINE_XSK_ZC && o->engine != WC_ENGINE_XSK_COPY) {
-		/* No zero-copy and no native XDP: the generic path still does AF_XDP. */
-		scfg.xdp_flags = XDP_FLAGS_SKB_MODE;
-		scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_COPY;
-		err = xsk_socket__create(&k->xsk, o->ifname, o->queue, k->umem,
-					 k->rx_frames ? &k->rx : NULL, &k->tx, &scfg);
+	/* A queue stays busy for a moment after a socket bound to it closes (the kernel frees
+	 * its buffer pool from a work queue): a scan started right after another finds it so.
+	 * Busy is retried for up to 300 ms, each time with a fresh UMEM registration. */
+	for (uint64_t t0 = mono_ms();;) {
+		err = make_socket(k, o, scfg);
+		if (err != -EBUSY || mono_ms() - t0 >= 300)
+			break;
+		xsk_umem__delete(k->umem);
+		k->umem = NULL;
+		nanosleep(&(struct timespec){.tv_nsec = 5000000}, NULL);
+		err = xsk_umem__create(&k->umem, k->area, k->area_len, &k->fill, &k->comp, &ucfg);
+		if (err)
+			return fail(p, why, "UMEM", err);
 	}
 	if (err)
 		return fail(p, why, "AF_XDP socket", err);
@@ -356,7 +412,7 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 			p->engine = "xsk-zc";
 	}
 	for (unsigned i = 0; i < k->nframes; i++) {
-		uint64_t addr = (uint64_t)i * FRAME_SIZE;
+		uint64_t addr = (uint64_t)i * k->fsize;
 
 		k->free[k->nfree++] = addr;
 		if (o->tmpl)
@@ -369,10 +425,10 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 			return fail(p, why, "fill ring", -ENOBUFS);
 		for (unsigned i = 0; i < k->rx_frames; i++)
 			*xsk_ring_prod__fill_addr(&k->fill, idx + i) =
-				(uint64_t)(k->nframes + i) * FRAME_SIZE;
+				(uint64_t)(k->nframes + i) * k->fsize;
 		xsk_ring_prod__submit(&k->fill, k->rx_frames);
 	}
-	p->frame_cap = FRAME_SIZE;
+	p->frame_cap = k->fsize;
 	if (o->tmpl_len > p->frame_cap)
 		return fail(p, why, "template", -EMSGSIZE);
 	return 0;

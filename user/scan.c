@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "release.h"
 #include "wirecraft/cyclic.h"
 #include "wirecraft/dedup.h"
 #include "wirecraft/iface.h"
@@ -72,6 +73,15 @@ struct txslot {
 	uint64_t ts;
 };
 
+/* the steering program, loaded on a thread of its own during set-up */
+struct steer_load {
+	pthread_t th;
+	bool started;
+	struct wc_steer_opts so;
+	struct wc_steer *st;
+	int err;
+};
+
 struct scan {
 	const struct wc_scan_opts *o;
 	const struct wc_targets *t;
@@ -83,6 +93,7 @@ struct scan {
 	struct wc_iface ifc;
 	bool have_ifc, dry;
 	struct wc_steer *steer;
+	struct steer_load sl;
 	struct wc_port *ports[MAX_QUEUES];
 	unsigned nq;
 	struct sender snd[WC_SCAN_MAX_THREADS];
@@ -810,12 +821,9 @@ static int make_probe(struct scan *s, char *why)
 
 static void teardown(struct scan *s)
 {
-	/* the program first: frames must not be redirected to sockets about to go */
-	wc_steer_close(s->steer);
+	wc_release_datapath(s->steer, s->ports, s->nq);
 	if (s->nl >= 0)
 		close(s->nl);
-	for (unsigned q = 0; q < s->nq; q++)
-		wc_port_close(s->ports[q]);
 	wc_probe_free(s->probe);
 	wc_dedup_free(s->dd);
 	free(s->txc);
@@ -839,6 +847,53 @@ static int check_resume(struct scan *s, const struct wc_scan_state *r, char *why
 		return fail(why, -EINVAL, "resume: the state was made with --retries %u",
 			    r->passes ? r->passes - 1 : 0);
 	s->passes = r->passes; /* repair passes it added count too */
+	return 0;
+}
+
+static void *steer_load_main(void *arg)
+{
+	struct steer_load *l = arg;
+
+	l->err = wc_steer_open(&l->st, &l->so);
+	return NULL;
+}
+
+/* the ports: one per sending thread (it receives too), one per other receive queue */
+static int open_ports(struct scan *s, char *why)
+{
+	const struct wc_scan_opts *o = s->o;
+	int err;
+
+	if (s->dry) {
+		struct wc_port_opts po = {.path = o->dry_run, .engine = WC_ENGINE_PCAP, .frames = 256};
+		char pwhy[160] = "";
+
+		err = wc_port_open(&po, &s->ports[0], pwhy);
+		if (err)
+			return fail(why, err, "%s: %s", o->dry_run, pwhy[0] ? pwhy : strerror(-err));
+		s->nq = 1;
+		return 0;
+	}
+	unsigned rq = (unsigned)rx_queues(o->ifname);
+
+	s->nq = rq > s->T ? rq : s->T;
+	for (unsigned q = 0; q < s->nq; q++) {
+		struct wc_port_opts po = {
+			.ifname = o->ifname,
+			.engine = WC_ENGINE_XSK,
+			.queue = q,
+			.frames = q < s->T ? TX_FRAMES : 64,
+			.rx_frames = RX_FRAMES,
+		};
+		char pwhy[160] = "";
+
+		err = wc_port_open(&po, &s->ports[q], pwhy);
+		if (err) {
+			s->nq = q;
+			return fail(why, err, "AF_XDP socket on %s queue %u: %s", o->ifname, q,
+				    pwhy[0] ? pwhy : strerror(-err));
+		}
+	}
 	return 0;
 }
 
@@ -914,9 +969,13 @@ static int setup(struct scan *s, char *why)
 			}
 		}
 	}
+	/* The steering program is verified (~25 ms of kernel CPU) on a thread of its own while
+	 * this one faults in the sockets' UMEM: set-up costs about the longer of the two. */
 	if (!s->dry) {
-		struct wc_steer_opts so = {
-			.sz = sizeof(so),
+		struct steer_load *l = &s->sl;
+
+		l->so = (struct wc_steer_opts){
+			.sz = sizeof(l->so),
 			.flags = wc_probe_steer_flags(s->probe),
 			.key = {s->po.key[0], s->po.key[1]},
 			.sport_lo = wc_probe_sport_lo(s->probe),
@@ -924,17 +983,36 @@ static int setup(struct scan *s, char *why)
 			.tcp_extra = wc_probe_tcp_extra(s->probe),
 			.mode = o->mode,
 		};
+		l->started = !pthread_create(&l->th, NULL, steer_load_main, l);
+		if (!l->started)
+			steer_load_main(l);
+	}
+	err = open_ports(s, why);
+	if (!s->dry) {
+		struct steer_load *l = &s->sl;
 
-		err = wc_steer_open(&s->steer, &so);
-		if (err)
-			return fail(why, err, "steering program (load): %s%s", strerror(-err),
-				    err == -EPERM ? " (needs root)" : "");
+		if (l->started)
+			pthread_join(l->th, NULL);
+		l->started = false;
+		s->steer = l->st;
+		if (l->err)
+			return fail(why, l->err, "steering program (load): %s%s", strerror(-l->err),
+				    l->err == -EPERM ? " (needs root)" : "");
+	}
+	if (err)
+		return err;
+	if (!s->dry) {
 		err = wc_steer_attach(s->steer, s->ifc.ifindex);
 		if (err == -EBUSY || err == -EEXIST)
 			return fail(why, -EBUSY, "%s: %s", o->ifname, wc_xdp_attach_error(err));
 		if (err)
 			return fail(why, err, "steering program (attach to %s): %s", o->ifname,
 				    wc_xdp_attach_error(err));
+		for (unsigned q = 0; q < s->nq; q++) {
+			err = wc_steer_add_socket(s->steer, q, wc_port_fd(s->ports[q]));
+			if (err)
+				return fail(why, err, "XSKMAP: %s", strerror(-err));
+		}
 	}
 	/* The next hops, after the program is on: on a veth, an answer sent back with XDP_TX
 	 * (a reflector's ARP reply) only arrives where an XDP program runs. */
@@ -967,41 +1045,6 @@ static int setup(struct scan *s, char *why)
 	if (!s->txc)
 		return fail(why, -ENOMEM, "send-time table: out of memory");
 	s->txmask--;
-
-	/* the ports: one per sending thread (it receives too), one per other receive queue */
-	if (s->dry) {
-		struct wc_port_opts po = {.path = o->dry_run, .engine = WC_ENGINE_PCAP, .frames = 256};
-		char pwhy[160] = "";
-
-		err = wc_port_open(&po, &s->ports[0], pwhy);
-		if (err)
-			return fail(why, err, "%s: %s", o->dry_run, pwhy[0] ? pwhy : strerror(-err));
-		s->nq = 1;
-	} else {
-		unsigned rq = (unsigned)rx_queues(o->ifname);
-
-		s->nq = rq > s->T ? rq : s->T;
-		for (unsigned q = 0; q < s->nq; q++) {
-			struct wc_port_opts po = {
-				.ifname = o->ifname,
-				.engine = WC_ENGINE_XSK,
-				.queue = q,
-				.frames = q < s->T ? TX_FRAMES : 64,
-				.rx_frames = RX_FRAMES,
-			};
-			char pwhy[160] = "";
-
-			err = wc_port_open(&po, &s->ports[q], pwhy);
-			if (err) {
-				s->nq = q;
-				return fail(why, err, "AF_XDP socket on %s queue %u: %s", o->ifname, q,
-					    pwhy[0] ? pwhy : strerror(-err));
-			}
-			err = wc_steer_add_socket(s->steer, q, wc_port_fd(s->ports[q]));
-			if (err)
-				return fail(why, err, "XSKMAP: %s", strerror(-err));
-		}
-	}
 	return 0;
 }
 

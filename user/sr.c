@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "../bpf/cookie.h"
+#include "release.h"
 #include "set_impl.h"
 #include "wirecraft/iface.h"
 #include "wirecraft/match.h"
@@ -804,10 +805,7 @@ static int fail(char *why, int err, const char *fmt, const char *arg)
 
 static void teardown(struct sr *r)
 {
-	/* program first: frames must not be redirected to sockets about to go */
-	wc_steer_close(r->steer);
-	for (unsigned q = 0; q < r->nq; q++)
-		wc_port_close(r->ports[q]);
+	wc_release_datapath(r->steer, r->ports, r->nq);
 	wc_tmpl_free(r->t);
 	wc_matcher_free(r->m);
 	while (r->arena) {
