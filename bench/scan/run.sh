@@ -86,12 +86,21 @@ found_masscan() { awk '$1 == "open" {print $4, $3}' "$1"; }
 found_zmap() { awk -v p="$2" 'NF {print $1, p}' "$1"; }
 found_nmap() { awk -F'[ /]' '/^[0-9]+\/tcp +open/ {print "198.18.0.2", $1}' "$1"; }
 
-# score NAME FOUND-FILE TRUTH-FILE SECONDS [PPS] -> appends a row
+# CPU seconds (user + system) of the commands this shell waited for between the marks t0 and
+# t1 set (bash's `times`, the children's line: getrusage(RUSAGE_CHILDREN), here, not in a
+# subshell, which would start from zero)
+cpu_used() {
+	awk 'FNR == 2 { for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); v[FILENAME] += a[1] * 60 + a[2] } }
+	     END { printf "%.3f", v[ARGV[2]] - v[ARGV[1]] }' "$tmp/cpu.0" "$tmp/cpu.1"
+}
+
+# score NAME FOUND-FILE TRUTH-FILE SECONDS [PPS [CPU-SECONDS]] -> appends a row (CPU: from the
+# marks unless given)
 score() {
 	local missed false
 	missed=$(comm -23 <(sort -u "$3") <(sort -u "$2") | wc -l)
 	false=$(comm -13 <(sort -u "$3") <(sort -u "$2") | wc -l)
-	echo "$1|$4|${5:-}|$(sort -u "$2" | wc -l)|$missed|$false" >>"$tmp/rows"
+	echo "$1|$4|${5:-}|$(sort -u "$2" | wc -l)|$missed|$false|${6:-$(cpu_used)}" >>"$tmp/rows"
 }
 
 now() { date +%s.%N; }
@@ -115,26 +124,26 @@ run_reflector_round() {
 	local t0 t1 pps
 	# wirecraft, /16 x 8
 	pass_off
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 120 "$WC" scan -q -i "$IFA" -p $PORTS8 198.19.0.0/16 --allow-reserved --rate max -f saddr,sport \
 		-o "$tmp/wc8.csv" --metadata "$tmp/wc8.json"
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	pps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_pps"])' "$tmp/wc8.json")
 	found_wc "$tmp/wc8.csv" >"$tmp/f"
 	score "wirecraft /16x8" "$tmp/f" "$tmp/truth8" "$(echo "$t1 - $t0" | bc)" "$pps"
 	# the same with a second sending thread and queue
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 120 "$WC" scan -q -i "$IFA" -p $PORTS8 198.19.0.0/16 --allow-reserved --rate max --threads 2 \
 		-f saddr,sport -o "$tmp/wc8t.csv" --metadata "$tmp/wc8t.json"
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	pps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_pps"])' "$tmp/wc8t.json")
 	found_wc "$tmp/wc8t.csv" >"$tmp/f"
 	score "wirecraft /16x8, 2 threads" "$tmp/f" "$tmp/truth8" "$(echo "$t1 - $t0" | bc)" "$pps"
 	# wirecraft, /16 x 1
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 120 "$WC" scan -q -i "$IFA" -p 80 198.19.0.0/16 --allow-reserved --rate max -f saddr,sport \
 		-o "$tmp/wc1.csv" --metadata "$tmp/wc1.json"
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	pps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_pps"])' "$tmp/wc1.json")
 	found_wc "$tmp/wc1.csv" >"$tmp/f"
 	score "wirecraft /16x1" "$tmp/f" "$tmp/truth1" "$(echo "$t1 - $t0" | bc)" "$pps"
@@ -143,59 +152,60 @@ run_reflector_round() {
 	# masscan, /16 x 8 and /16 x 1
 	for spec in "8 $PORTS8" "1 80"; do
 		set -- $spec
-		t0=$(now)
+		t0=$(now); times >"$tmp/cpu.0"
 		A 300 masscan -e "$IFA" --router-mac $GW --source-ip 198.18.0.1 -p "$2" 198.19.0.0/16 \
 			--rate 10000000 --wait 1 -oL "$tmp/ms.out" >/dev/null 2>&1 || true
-		t1=$(now)
+		times >"$tmp/cpu.1"; t1=$(now)
 		found_masscan "$tmp/ms.out" >"$tmp/f"
 		score "masscan /16x$1" "$tmp/f" "$tmp/truth$1" "$(echo "$t1 - $t0" | bc)"
 	done
 	# ZMap: one port per run
 	: >"$tmp/fz8"
-	local total=0
+	local total=0 cpu=0
 	for p in $(echo $PORTS8 | tr , ' '); do
-		t0=$(now)
+		t0=$(now); times >"$tmp/cpu.0"
 		A 120 zmap -q -i "$IFA" -p "$p" -G $GW -S 198.18.0.1 -b "$tmp/empty" -B 10G -c 1 \
 			-o "$tmp/zm.out" 198.19.0.0/16 >/dev/null 2>&1 || true
-		t1=$(now)
+		times >"$tmp/cpu.1"; t1=$(now)
 		total=$(echo "$total + $t1 - $t0" | bc)
+		cpu=$(echo "$cpu + $(cpu_used)" | bc)
 		found_zmap "$tmp/zm.out" "$p" >>"$tmp/fz8"
 		if [ "$p" = 80 ]; then
 			found_zmap "$tmp/zm.out" 80 >"$tmp/f"
 			score "zmap /16x1" "$tmp/f" "$tmp/truth1" "$(echo "$t1 - $t0" | bc)"
 		fi
 	done
-	score "zmap /16x8 (8 runs)" "$tmp/fz8" "$tmp/truth8" "$total"
+	score "zmap /16x8 (8 runs)" "$tmp/fz8" "$tmp/truth8" "$total" "" "$cpu"
 }
 
 run_kernel_round() {
 	local t0 t1 pps
 	pass_off
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 120 "$WC" scan -q -i "$IFA" -p 1-65535 198.18.0.2 --allow-reserved --rate max -f saddr,sport \
 		-o "$tmp/wck.csv" --metadata "$tmp/wck.json"
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	pps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_pps"])' "$tmp/wck.json")
 	found_wc "$tmp/wck.csv" >"$tmp/f"
 	score "wirecraft 1x65535 (kernel)" "$tmp/f" "$tmp/truthk" "$(echo "$t1 - $t0" | bc)" "$pps"
 	# the peer's kernel answers in softirq on the CPU that sent: a second sending thread (and
 	# queue) puts the second CPU to that work
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 120 "$WC" scan -q -i "$IFA" -p 1-65535 198.18.0.2 --allow-reserved --rate max -f saddr,sport \
 		--threads 2 -o "$tmp/wck.csv" --metadata "$tmp/wck.json"
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	pps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["send_pps"])' "$tmp/wck.json")
 	found_wc "$tmp/wck.csv" >"$tmp/f"
 	score "wirecraft 1x65535 (kernel), 2 threads" "$tmp/f" "$tmp/truthk" "$(echo "$t1 - $t0" | bc)" "$pps"
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 300 masscan -e "$IFA" --router-mac 0a:00:00:00:00:02 --source-ip 198.18.0.1 -p 1-65535 \
 		198.18.0.2 --rate 10000000 --wait 1 -oL "$tmp/ms.out" >/dev/null 2>&1 || true
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	found_masscan "$tmp/ms.out" >"$tmp/f"
 	score "masscan 1x65535 (kernel)" "$tmp/f" "$tmp/truthk" "$(echo "$t1 - $t0" | bc)"
-	t0=$(now)
+	t0=$(now); times >"$tmp/cpu.0"
 	A 300 nmap -n -Pn -sS -T5 -p- 198.18.0.2 -oN "$tmp/nmap.out" >/dev/null 2>&1 || true
-	t1=$(now)
+	times >"$tmp/cpu.1"; t1=$(now)
 	found_nmap "$tmp/nmap.out" >"$tmp/f"
 	score "nmap -sS -T5 -p- (kernel)" "$tmp/f" "$tmp/truthk" "$(echo "$t1 - $t0" | bc)"
 }
@@ -227,16 +237,18 @@ table=$("$PY" - "$tmp/rows" <<'EOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, secs, pps, found, missed, false = line.rstrip("\n").split("|")
-    rows.setdefault(name, []).append((float(secs), float(pps) if pps else None, int(found), int(missed), int(false)))
-print("| scan | wall time, s (median) | probes/s while sending | found | missed | false |")
-print("|---|---:|---:|---:|---:|---:|")
+    name, secs, pps, found, missed, false, cpu = line.rstrip("\n").split("|")
+    rows.setdefault(name, []).append((float(secs), float(pps) if pps else None, int(found),
+                                      int(missed), int(false), float(cpu)))
+print("| scan | wall time, s (median) | CPU s | probes/s while sending | found | missed | false |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for name, rs in rows.items():
     med = lambda i: statistics.median(r[i] for r in rs)
     pps = [r[1] for r in rs if r[1]]
-    print("| %s | %.2f | %s | %d | %d (max %d) | %d |" % (name, med(0),
+    print("| %s | %.2f | %.2f | %s | %d | %d (max %d) | %d |" % (name, med(0), med(5),
           "%.0f" % statistics.median(pps) if pps else "", med(2), med(3), max(r[3] for r in rs), med(4)))
 wall = {n: statistics.median(r[0] for r in rs) for n, rs in rows.items()}
+cpu = {n: statistics.median(r[5] for r in rs) for n, rs in rows.items()}
 rate = {n: statistics.median([r[1] for r in rs if r[1]] or [0]) for n, rs in rows.items()}
 def ratio(a, b, what):
     if a in wall and b in wall and wall[a] > 0:
@@ -250,6 +262,12 @@ a, b = "wirecraft /16x8", "wirecraft /16x8, 2 threads"
 if rate.get(a) and rate.get(b):
     print("- a second thread and queue: %.0f -> %.0f probes/s while sending (%.2fx), wall %.2f -> %.2f s"
           % (rate[a], rate[b], rate[b] / rate[a], wall[a], wall[b]))
+    # The same work on more CPUs: with the CPU seconds about equal, the wall time can only
+    # shrink by the CPUs the one-thread run left idle (on 2 vCPUs its receiving thread and
+    # the reflector's softirq already take part of the second)
+    print("- CPU for the whole /16 x 8 scan: %.2f s with one thread (%.2f CPUs busy), %.2f s with two "
+          "(%.2f CPUs busy): %.0f vs %.0f probes per CPU second"
+          % (cpu[a], cpu[a] / wall[a], cpu[b], cpu[b] / wall[b], 65536 * 8 / cpu[a], 65536 * 8 / cpu[b]))
 EOF
 )
 echo "$table"
@@ -260,7 +278,8 @@ if [ "$OUT" != - ]; then
 		echo "Generated by \`bench/scan/run.sh\` (\`make bench-scan\`, root) on $(date -u +%Y-%m-%d), $(nproc) CPUs,"
 		echo "kernel $(uname -r), load average $load0 at the start; $RUNS runs each, medians."
 		echo "One veth pair (two queues; one thread sends on one unless the row says 2), the XDP reflector playing 198.19.0.0/16 with $OPEN open,"
-		echo "then B's own kernel with 5 listening ports. Wall time is the whole command, waits included."
+		echo "then B's own kernel with 5 listening ports. Wall time is the whole command, waits included;"
+		echo "CPU s is its user + system time (the kernel work that runs in softirq on the sending CPU, such as the peer's, is charged to it; work on other CPUs is not)."
 		echo "$(zmap --version 2>&1 | head -1), $(masscan --version 2>&1 | grep -o 'version [0-9.]*' | head -1 | sed 's/^/masscan /'), $(nmap --version | head -1)."
 		echo
 		echo "$table"
