@@ -400,6 +400,8 @@ int wc_port_open_xsk(struct wc_port *p, const struct wc_port_opts *o, char *why)
 		if (err)
 			return fail(p, why, "UMEM", err);
 	}
+	if (err == -EBUSY)
+		return fail(p, why, "AF_XDP socket (another one is bound to this queue)", err);
 	if (err)
 		return fail(p, why, "AF_XDP socket", err);
 	{

@@ -999,6 +999,13 @@ static int setup(struct scan *s, char *why)
 			return fail(why, l->err, "steering program (load): %s%s", strerror(-l->err),
 				    l->err == -EPERM ? " (needs root)" : "");
 	}
+	if (err == -EBUSY && s->steer) {
+		/* a queue taken: most likely by another scan, whose program says so more plainly */
+		int aerr = wc_steer_attach(s->steer, s->ifc.ifindex);
+
+		if (aerr == -EBUSY || aerr == -EEXIST)
+			return fail(why, -EBUSY, "%s: %s", o->ifname, wc_xdp_attach_error(aerr));
+	}
 	if (err)
 		return err;
 	if (!s->dry) {

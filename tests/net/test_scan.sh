@@ -356,4 +356,22 @@ A 30 "$WC" scan -i "$IFA" -p 80 198.18.50.0/28 --allow-reserved -G 0a:00:00:00:0
 s=$(meta "$TMP/rs.json" sent)
 [ "$s" = 48 ] && ok "--retries 2 against silence: 3 passes of 16 probes" || ko "--retries against silence: sent $s"
 
+# a second scan on an interface a scan is using: refused in one line, the first one unharmed
+A 30 "$WC" scan -i "$IFA" -p 80 198.18.60.0/24 --allow-reserved -G 0a:00:00:00:00:02 --rate 200 \
+	-q -o "$TMP/first.csv" --metadata "$TMP/first.json" 2>"$TMP/first.err" &
+first=$!
+BG="$BG $first"
+sleep 0.5
+out=$(A 10 "$WC" scan -i "$IFA" -p 80 198.18.61.0/24 --allow-reserved -G 0a:00:00:00:00:02 -q \
+	-o "$TMP/second.csv" 2>&1)
+rc=$?
+wait "$first"
+frc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q "another XDP program" <<<"$out" &&
+	[ ! -e "$TMP/second.csv" ] && [ $frc -eq 0 ] && [ "$(meta "$TMP/first.json" sent)" = 256 ]; then
+	ok "second scan on a busy interface: one line, exit 1, no output; the first sent its 256"
+else
+	ko "second scan on a busy interface: rc=$rc '$out', first rc=$frc $(cat "$TMP/first.err")"
+fi
+
 finish
