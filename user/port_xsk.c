@@ -18,8 +18,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 #include <xdp/xsk.h>
 
 #include "port_impl.h"
