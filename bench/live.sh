@@ -42,7 +42,7 @@ EXPR='IP(dst="198.19.0.0/16")/TCP(dport=[22,80,443,8080],flags="S")'
 die() { echo "bench/live: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, BPF, XDP)"
 for f in "$WC" "$COUNTER"; do [ -x "$f" ] || die "$f missing: make bench-live-build"; done
-"$WC" send --help | grep -q -- '|live|' || die "$WC has no --engine live"
+grep -q -- '|live|' <<<"$("$WC" send --help)" || die "$WC has no --engine live"
 [ "$CPU" -lt "$(nproc)" ] || die "CPU $CPU: this machine has $(nproc)"
 
 tmp=$(mktemp -d)

@@ -89,7 +89,7 @@ EOF
 PORTS=$((COUNT / 65536)) # per target host: masscan ports, zmap probes, nping rounds
 WC_EXPR="IP(dst=\"$TARGET\")/TCP(dport=[22,80,443,8080],flags=\"S\")"
 
-have_live() { "$WC" send --help 2>&1 | grep -qw live; }
+have_live() { grep -qw live <<<"$("$WC" send --help 2>&1)"; }
 
 run_one() { # LABEL TIMEOUT [counter options] -- CMD...
 	local label=$1 tmo=$2

@@ -23,8 +23,10 @@ if [ -n "$ours" ]; then
 	exit 1
 fi
 # A run that failed without any finding at all is a tool failure (a missing clang-tidy, a
-# file that does not compile), not a clean file.
-if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -qE ':[0-9]+:[0-9]+: (warning|error):'; then
+# file that does not compile), not a clean file. (A here-string, not printf | grep -q: with
+# pipefail, grep -q leaving at the first match made printf die of SIGPIPE on a long report,
+# and a finding in a skeleton header read as a tool failure, at random.)
+if [ $rc -ne 0 ] && ! grep -qE ':[0-9]+:[0-9]+: (warning|error):' <<<"$out"; then
 	printf '%s\n' "$out" >&2
 	echo "tidy.sh: $tidy failed on $src (exit $rc)" >&2
 	exit 1

@@ -361,7 +361,11 @@ A 30 "$WC" scan -i "$IFA" -p 80 198.18.60.0/24 --allow-reserved -G 0a:00:00:00:0
 	-q -o "$TMP/first.csv" --metadata "$TMP/first.json" 2>"$TMP/first.err" &
 first=$!
 BG="$BG $first"
-sleep 0.5
+# busy once its program is on (its sockets are bound before that)
+for _ in $(seq 100); do
+	ip -n "$NAME-a" link show "$IFA" | grep -q xdp && break
+	sleep 0.05
+done
 out=$(A 10 "$WC" scan -i "$IFA" -p 80 198.18.61.0/24 --allow-reserved -G 0a:00:00:00:00:02 -q \
 	-o "$TMP/second.csv" 2>&1)
 rc=$?
