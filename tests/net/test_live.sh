@@ -14,16 +14,13 @@ WC=$(realpath "${WIRECRAFT:-build/wirecraft}")
 N=${WC_LIVE_N:-1000000}
 SINK=$(dirname "$WC")/bpf/livesink.bpf.o # built with the binary under test
 PY=/usr/bin/python3
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-finish() { echo "net-live: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+. tests/net/lib.sh
+wc_test_begin net-live
 
 if [ "$(id -u)" -ne 0 ]; then
-	if [ "${CI:-}" = true ]; then echo "net-live: 0 passed, 1 failed (needs root under CI)"; exit 1; fi
-	echo "net-live: skipped (not root)"; exit 0
+	skip_all "needs root"
 fi
-[ -x "$WC" ] && [ -f "$SINK" ] || { echo "net-live: 0 passed, 1 failed ($WC or $SINK missing: make)"; exit 1; }
+[ -x "$WC" ] && [ -f "$SINK" ] || { ko "$WC or $SINK missing: make"; finish; }
 
 name=wclv$$
 tmp=$(mktemp -d)
@@ -35,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-scripts/netns.sh -n "$name" up >/dev/null || { echo "net-live: 0 passed, 1 failed (netns up)"; exit 1; }
+scripts/netns.sh -n "$name" up >/dev/null || { ko "netns up"; finish; }
 A() { scripts/netns.sh -n "$name" exec a "$@"; }
 B() { scripts/netns.sh -n "$name" exec b "$@"; }
 IFA=$name-a0 IFB=$name-b0
@@ -49,7 +46,7 @@ ip -n "$name-a" link add "$IFA" numtxqueues 2 numrxqueues 2 address 0a:00:00:00:
 	peer name "$IFB" netns "$name-b" numtxqueues 2 numrxqueues 2 address 0a:00:00:00:00:02 &&
 ip -n "$name-a" addr add 198.18.0.1/24 dev "$IFA" && ip -n "$name-b" addr add 198.18.0.2/24 dev "$IFB" &&
 ip -n "$name-a" link set "$IFA" up && ip -n "$name-b" link set "$IFB" up ||
-	{ echo "net-live: 0 passed, 1 failed (two-queue veth)"; exit 1; }
+	{ ko "two-queue veth"; finish; }
 # A quiet link: no IPv6 chatter, no ARP (nothing else sends), so rx_packets counts only ours.
 for s in a b; do scripts/netns.sh -n "$name" exec $s sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
 # rx_packets of the receiving end, from its own namespace's /proc/net/dev

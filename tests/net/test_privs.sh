@@ -19,20 +19,18 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 WC=$(realpath "${WIRECRAFT:-build/wirecraft}")
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/net/lib.sh
+wc_test_begin net-privs
 check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
 
 if [ "$(id -u)" -ne 0 ]; then
-	if [ "${CI:-}" = true ]; then echo "net-privs: 0 passed, 1 failed (needs root under CI)"; exit 1; fi
-	echo "net-privs: skipped (not root)"; exit 0
+	skip_all "needs root"
 fi
 for t in setcap getcap setpriv; do
-	command -v $t >/dev/null || { echo "net-privs: 0 passed, 1 failed (missing $t: libcap2-bin, util-linux)"; exit 1; }
+	command -v $t >/dev/null || { ko "missing $t: libcap2-bin, util-linux"; finish; }
 done
 NOBODY=65534
-getent passwd $NOBODY >/dev/null || { echo "net-privs: 0 passed, 1 failed (no user $NOBODY)"; exit 1; }
+getent passwd $NOBODY >/dev/null || { ko "no user $NOBODY"; finish; }
 
 name=wcprv$$
 tmp=$(mktemp -d)
@@ -57,9 +55,9 @@ install -m 755 "$WC" "$tmp/bin/wc-raw"
 setcap cap_net_raw,cap_net_admin,cap_bpf,cap_perfmon+ep "$tmp/bin/wc" &&
 	setcap cap_net_raw,cap_net_admin,cap_bpf,cap_perfmon,cap_ipc_lock+ep "$tmp/bin/wc-xdp" &&
 	setcap cap_net_raw,cap_bpf+ep "$tmp/bin/wc-raw" ||
-	{ echo "net-privs: 0 passed, 1 failed (setcap failed: no xattrs on $tmp?)"; exit 1; }
+	{ ko "setcap failed: no xattrs on $tmp?"; finish; }
 
-scripts/netns.sh -n "$name" up >/dev/null || { echo "net-privs: 0 passed, 1 failed (netns up)"; exit 1; }
+scripts/netns.sh -n "$name" up >/dev/null || { ko "netns up"; finish; }
 A() { scripts/netns.sh -n "$name" exec a "$@"; }
 B() { scripts/netns.sh -n "$name" exec b "$@"; }
 # As nobody, in B. nsenter and setpriv both exec, so in the background (bg_start, not through a
@@ -382,5 +380,4 @@ else
 	kill "$refl" 2>/dev/null; reap "$refl" 10
 fi
 
-echo "net-privs: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,20 +6,18 @@ set -u
 cd "$(dirname "$0")/../.."
 WC=$(realpath "${WIRECRAFT:-build/wirecraft}")
 N=${WC_SEND_N:-1000000}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/net/lib.sh
+wc_test_begin net-send
 
 if [ "$(id -u)" -ne 0 ]; then
-	if [ "${CI:-}" = true ]; then echo "net-send: 0 passed, 1 failed (needs root under CI)"; exit 1; fi
-	echo "net-send: skipped (not root)"; exit 0
+	skip_all "needs root"
 fi
 
 name=wcsnd$$
 tmp=$(mktemp -d)
 cleanup() { pkill -9 -f "wirecraft send.*$name" 2>/dev/null; scripts/netns.sh -n "$name" down >/dev/null 2>&1; rm -rf "$tmp"; }
 trap cleanup EXIT
-scripts/netns.sh -n "$name" up >/dev/null || { echo "net-send: 0 passed, 1 failed (netns up)"; exit 1; }
+scripts/netns.sh -n "$name" up >/dev/null || { ko "netns up"; finish; }
 A() { scripts/netns.sh -n "$name" exec a "$@"; }
 B() { scripts/netns.sh -n "$name" exec b "$@"; }
 # Quiet link: no IPv6 chatter counted as received frames.
@@ -98,5 +96,4 @@ A ip link show $IFA | grep -q xdp && ko "XDP program left after kill -9" || ok "
 out=$("$WC" send -i nosuch0 'IP()' 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && ok "missing interface: $out" || ko "missing interface: rc=$rc $out"
 
-echo "net-send: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -10,14 +10,12 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 WC=$(realpath "${WIRECRAFT:-build/wirecraft}")
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/net/lib.sh
+wc_test_begin net-sniff
 check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
 
 if [ "$(id -u)" -ne 0 ]; then
-	if [ "${CI:-}" = true ]; then echo "net-sniff: 0 passed, 1 failed (needs root under CI)"; exit 1; fi
-	echo "net-sniff: skipped (not root)"; exit 0
+	skip_all "needs root"
 fi
 
 name=wcsnf$$
@@ -30,7 +28,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-scripts/netns.sh -n "$name" up >/dev/null || { echo "net-sniff: 0 passed, 1 failed (netns up)"; exit 1; }
+scripts/netns.sh -n "$name" up >/dev/null || { ko "netns up"; finish; }
 A() { scripts/netns.sh -n "$name" exec a "$@"; }
 B() { scripts/netns.sh -n "$name" exec b "$@"; }
 # A quiet link: no IPv6 neighbour discovery or MLD in the captures.
@@ -222,5 +220,4 @@ else
 	ko "--steal (kill -9) did not start"
 fi
 
-echo "net-sniff: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
