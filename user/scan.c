@@ -521,26 +521,6 @@ static void pace(struct scan *s, struct pacer *pc, uint64_t sent)
 	pc->sent = sent;
 }
 
-/* Every drop counted anywhere on the way: the device (a veth's full peer ring), our sockets'
- * rings (xsk rx_dropped, rx ring full) and the steering program (no socket on that queue). A
- * reply lost at any of them is a target that looks silent; the repair pass keys on this sum. */
-static uint64_t drops_counted(struct scan *s)
-{
-	uint64_t d, sc[WC_SC__MAX];
-
-	read_dev_drops(s);
-	d = ld(&s->dev_drops);
-	for (unsigned q = 0; q < s->nq; q++) {
-		struct wc_port_stats ps;
-
-		wc_port_get_stats(s->ports[q], &ps);
-		d += ps.rx_dropped;
-	}
-	if (s->steer && !wc_steer_counters(s->steer, sc))
-		d += sc[WC_SC_NO_SOCKET];
-	return d;
-}
-
 /* ---- progress and cooldown ---------------------------------------------------------------- */
 
 static void rtt_pct(struct scan *s, double *p50, double *p99, double *max)
@@ -640,6 +620,17 @@ static void snapshot(struct scan *s, struct wc_scan_stats *st, struct clock *ck)
 		}
 		st->pps = ck->pps;
 	}
+}
+
+/* Every drop counted anywhere on the way, as the stats report them (the device, our sockets'
+ * rings, the steering program without a socket): a reply lost at any of them is a target that
+ * looks silent, and the repair pass keys on this sum. */
+static uint64_t drops_counted(struct scan *s)
+{
+	struct wc_scan_stats st;
+
+	snapshot(s, &st, NULL);
+	return st.drops;
 }
 
 static void report(struct scan *s, struct wc_scan_stats *st, struct clock *ck, uint64_t *next)
