@@ -45,6 +45,7 @@
 #define BATCH 64
 #define TX_FRAMES 4096
 #define RX_FRAMES 4096
+#define REPAIR_PPS 50000.0 /* a repair pass's ceiling: a few hundred probes take ms */
 #define RTT_BUCKETS 128 /* quarter powers of two of microseconds: 1 us .. 2^32 us */
 
 struct scan;
@@ -57,6 +58,7 @@ struct sender {
 	uint64_t budget;   /* probes left in this pass (max_targets) */
 	uint64_t limit;    /* steps this pass may take: the first pass's, when max_targets cut it */
 	double rate;       /* this thread's share */
+	double max_pps;    /* this pass's ceiling on it, 0: none (a repair pass's) */
 	pthread_t th;
 	int err;
 	bool exhausted;    /* walked its whole arc (or its budget) */
@@ -322,6 +324,14 @@ static void hold_back(struct scan *s)
 	}
 }
 
+/* The pace a sender keeps in this pass: its rate (0: none), under the pass's ceiling. */
+static double pass_pps(const struct sender *d, double pps)
+{
+	if (d->max_pps > 0 && (pps <= 0 || pps > d->max_pps))
+		return d->max_pps;
+	return pps;
+}
+
 static void *tx_main(void *arg)
 {
 	struct sender *d = arg;
@@ -337,7 +347,7 @@ static void *tx_main(void *arg)
 
 	uint64_t gen = 0, stall0 = 0;
 
-	wc_rate_init(&rate, d->rate);
+	wc_rate_init(&rate, pass_pps(d, d->rate));
 	while (!halted(s)) {
 		unsigned want, n, k = 0;
 		uint64_t now, g = __atomic_load_n(&s->cap_gen, __ATOMIC_ACQUIRE);
@@ -347,7 +357,7 @@ static void *tx_main(void *arg)
 
 			gen = g;
 			if (cap || rate.pps > 0)
-				wc_rate_init(&rate, cap ? (double)cap / s->T : d->rate);
+				wc_rate_init(&rate, pass_pps(d, cap ? (double)cap / s->T : d->rate));
 		}
 
 		hold_back(s);
@@ -1197,6 +1207,10 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 				wc_cyclic_walk_seek(&d->w, o.resume->done[i]);
 			d->steps = wc_cyclic_walk_done(&d->w);
 			d->first_tx = d->last_tx = 0;
+			/* A repair pass re-probes a few targets after drops; sent as one burst at
+			 * the top rate, they overflow the same rings again and are lost once more,
+			 * and an answer the peer cannot hand back is counted on its side, not ours. */
+			d->max_pps = s->pass >= 1 + o.retries ? REPAIR_PPS / s->T : 0;
 		}
 		for (unsigned i = 0; i < s->T; i++) {
 			err = -pthread_create(&s->snd[i].th, NULL, tx_main, &s->snd[i]);
