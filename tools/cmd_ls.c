@@ -37,6 +37,9 @@ static void one_layer(const struct wc_proto *p)
 		const struct wc_field *f = &p->fields[i];
 		char width[16], def[256];
 
+		if (f->flags & WC_FF_HIDDEN)
+			continue;
+
 		if (f->bits)
 			snprintf(width, sizeof(width), "%u bits", f->bits);
 		else

@@ -90,7 +90,7 @@ static const struct wc_proto *match_binding(const struct wc_layer *l,
 	const struct wc_bind *b = wc_binds(&nb);
 
 	for (size_t i = 0; i < nb; i++) {
-		bool ok = b[i].lower == lower;
+		bool ok = b[i].lower == lower && b[i].only != WC_BIND_BUILD;
 
 		for (unsigned k = 0; ok && k < WC_BIND_FIELDS && b[i].f[k].field; k++) {
 			int fi = bind_field_index(l->proto, b[i].f[k].field);

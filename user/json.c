@@ -107,11 +107,15 @@ static void json_layer(struct wc_sb *sb, const struct wc_pkt *p, unsigned li)
 	json_str(sb, l->proto->name);
 	wc_sb_puts(sb, ",\"fields\":{");
 	for (unsigned fi = 0; fi < l->proto->nfields; fi++) {
-		if (!(l->here & (1u << fi)))
+		uint16_t ff = l->proto->fields[fi].flags;
+
+		/* A list not reached is there all the same, empty (see WC_FF_LIST). */
+		if ((!(l->here & (1u << fi)) && !(ff & WC_FF_LIST)) || (ff & WC_FF_HIDDEN))
 			continue;
 		/* A field Scapy's dissection never reached is not in its fields, except a list
 		 * (IP options): Scapy copies list defaults into every new packet. */
-		if (l->proto->fields[fi].kind != WC_K_IPOPTS && !wc_fmt_reached(p, li, fi))
+		if (l->proto->fields[fi].kind != WC_K_IPOPTS &&
+		    !(l->proto->fields[fi].flags & WC_FF_LIST) && !wc_fmt_reached(p, li, fi))
 			continue;
 		if (!first)
 			wc_sb_putc(sb, ',');

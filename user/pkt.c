@@ -16,7 +16,7 @@ static const struct wc_bind *build_binding(const struct wc_proto *lower,
 	const struct wc_bind *b = wc_binds(&n), *hit = NULL, *alias = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		if (b[i].upper != upper)
+		if (b[i].upper != upper || b[i].only == WC_BIND_DISSECT)
 			continue;
 		if (b[i].lower == lower)
 			hit = &b[i];

@@ -396,7 +396,7 @@ static void show_layer(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, un
 		wc_sb_puts(sb, l->status == WC_LS_TRUNCATED ? "  [truncated]\n" : "  [malformed]\n");
 	}
 	for (unsigned fi = 0; fi < l->proto->nfields; fi++)
-		if (l->here & (1u << fi))
+		if ((l->here & (1u << fi)) && !(l->proto->fields[fi].flags & WC_FF_HIDDEN))
 			show_field(sb, p, li, fi, pre, plen);
 }
 

@@ -50,7 +50,17 @@ ALLOWED_LAYERS = {
     "ICMPv6ND_Redirect", "ICMPv6NDOptSrcLLAddr", "ICMPv6NDOptDstLLAddr",
     "ICMPv6NDOptPrefixInfo", "ICMPv6NDOptMTU", "ICMPv6NDOptRedirectedHdr",
     "Raw", "Padding",
+    # tunnels and SCTP (issue 10, wave 2)
+    "VXLAN", "GRE", "GRE_PPTP", "GRErouting", "MPLS", "EoMCW", "GENEVE",
+    "SCTP", "SCTPerror", "SCTPChunkData", "SCTPChunkInit", "SCTPChunkInitAck",
+    "SCTPChunkSACK", "SCTPChunkHeartbeatReq", "SCTPChunkHeartbeatAck", "SCTPChunkAbort",
+    "SCTPChunkShutdown", "SCTPChunkShutdownAck", "SCTPChunkError", "SCTPChunkCookieEcho",
+    "SCTPChunkCookieAck", "SCTPChunkShutdownComplete", "SCTPChunkAuthentication",
+    "SCTPChunkAddressConf", "SCTPChunkAddressConfAck",
 }
+# Scapy contrib modules the corpus uses (`from scapy.all import *` does not load them):
+# MPLS and GENEVE, with their bindings (Ether/GRE 0x8847, UDP 6635 and 6081).
+CONTRIB = ("mpls", "geneve")
 FIRST_LAYERS = {"Ether", "IP", "IPv6"}
 MAX_SET = 64
 
@@ -185,6 +195,9 @@ class Serializer:
             return out
         if isinstance(fld, F.PacketListField):
             return b"".join(bytes(p) for p in val).hex()
+        if isinstance(fld, F.FieldListField):
+            # a list of fixed fields (SCTP SACK gap acks, duplicate TSNs): its bytes
+            return fld.addfield(pkt, b"", val).hex()
         if isinstance(val, self.Packet):
             return bytes(val).hex()
         if isinstance(fld, F.IP6Field) and isinstance(val, str):
@@ -356,6 +369,9 @@ def generate(corpus, out_path):
     logging.getLogger("scapy").setLevel(logging.ERROR)
     ns = {}
     exec("from scapy.all import *", ns)  # noqa: S102
+    for mod in CONTRIB:
+        exec("load_contrib(%r)" % mod, ns)  # noqa: S102
+        exec("from scapy.contrib.%s import *" % mod, ns)  # noqa: S102
     from scapy.packet import Packet
     ns["Packet"] = Packet
     import scapy

@@ -379,7 +379,10 @@ def write_pcap(path, frames):
 # Protocols tshark keeps dissecting; every other one is disabled, so that a payload
 # on some port is not judged by the dissector of whatever protocol owns that port.
 KEEP_PROTOCOLS = re.compile(r"^(frame|eth|ethertype|vlan|arp|ip|ipv6|icmp|icmpv6|tcp|udp|data"
-                            r"|pkt_comment|ip\.options\..*|tcp\.options\..*|_ws\..*)$")
+                            r"|pkt_comment|ip\.options\..*|tcp\.options\..*|_ws\..*"
+                            # tunnels and SCTP (issue 10, wave 2)
+                            r"|vxlan|gre|mpls|pwethcw|pwethheuristic|pwethnocw|geneve|sctp"
+                            r")$")
 
 
 def tshark_disabled(tshark):
@@ -400,7 +403,7 @@ def tshark_cmd(tshark, pcap, disabled):
             "-e", "frame.number", "-e", "_ws.expert.message",
             "-e", "_ws.expert.severity", "-e", "_ws.expert.group",
             "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-            "-o", "udp.check_checksum:TRUE",
+            "-o", "udp.check_checksum:TRUE", "-o", "sctp.checksum:CRC-32c",
             "-o", "tcp.analyze_sequence_numbers:FALSE",
             "-o", "tcp.desegment_tcp_streams:FALSE",
             "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"] + disabled

@@ -5,6 +5,9 @@
 
 #include "wirecraft/proto.h"
 
+/* A binding names its direction (wc_bind.only) only when it is one-way. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 extern const struct wc_proto wc_proto_ip, wc_proto_iperror, wc_proto_tcp, wc_proto_tcperror,
 	wc_proto_udp, wc_proto_udperror, wc_proto_ipv6, wc_proto_iperror6;
 extern const struct wc_proto wc_proto_icmp, wc_proto_icmperror, wc_proto_arp, wc_proto_dot1q,
@@ -28,6 +31,14 @@ extern const struct wc_proto wc_proto_icmp6_echo_request, wc_proto_icmp6_echo_re
 /* IPv6 extension headers (ipv6_ext.c). */
 extern const struct wc_proto wc_proto_ipv6_hopbyhop, wc_proto_ipv6_destopt,
 	wc_proto_ipv6_routing, wc_proto_ipv6_fragment;
+/* Tunnels and SCTP (vxlan.c, gre.c, mpls.c, geneve.c, sctp.c, sctp_chunks.c). */
+extern const struct wc_proto wc_proto_vxlan, wc_proto_gre, wc_proto_gre_pptp,
+	wc_proto_grerouting, wc_proto_mpls, wc_proto_eomcw, wc_proto_geneve, wc_proto_sctp,
+	wc_proto_sctperror, wc_proto_sctp_data, wc_proto_sctp_init, wc_proto_sctp_initack,
+	wc_proto_sctp_sack, wc_proto_sctp_hbreq, wc_proto_sctp_hback, wc_proto_sctp_abort,
+	wc_proto_sctp_shutdown, wc_proto_sctp_shutdown_ack, wc_proto_sctp_error,
+	wc_proto_sctp_cookie_echo, wc_proto_sctp_cookie_ack, wc_proto_sctp_shutdown_complete,
+	wc_proto_sctp_auth, wc_proto_sctp_asconf, wc_proto_sctp_asconf_ack;
 /* Where Scapy's ND and MLD classes send by default (their overload_fields). */
 #define IP6_ALL_NODES WC_IP6(0xff02000000000000, 1)
 #define IP6_ALL_ROUTERS WC_IP6(0xff02000000000000, 2)
@@ -90,6 +101,32 @@ static const struct wc_proto *const protos[] = {
 	&wc_proto_ipv6_fragment,
 	&wc_proto_raw,
 	&wc_proto_padding,
+	/* Tunnels and SCTP (issue 10, wave 2). */
+	&wc_proto_vxlan,
+	&wc_proto_gre,
+	&wc_proto_gre_pptp,
+	&wc_proto_grerouting,
+	&wc_proto_mpls,
+	&wc_proto_eomcw,
+	&wc_proto_geneve,
+	&wc_proto_sctp,
+	&wc_proto_sctperror,
+	&wc_proto_sctp_data,
+	&wc_proto_sctp_init,
+	&wc_proto_sctp_initack,
+	&wc_proto_sctp_sack,
+	&wc_proto_sctp_hbreq,
+	&wc_proto_sctp_hback,
+	&wc_proto_sctp_abort,
+	&wc_proto_sctp_shutdown,
+	&wc_proto_sctp_shutdown_ack,
+	&wc_proto_sctp_error,
+	&wc_proto_sctp_cookie_echo,
+	&wc_proto_sctp_cookie_ack,
+	&wc_proto_sctp_shutdown_complete,
+	&wc_proto_sctp_auth,
+	&wc_proto_sctp_asconf,
+	&wc_proto_sctp_asconf_ack,
 };
 
 /* Order matters when dissecting (first match wins) and when building (last match wins),
@@ -183,6 +220,72 @@ static const struct wc_bind binds[] = {
 	{&wc_proto_snap, &wc_proto_arp, {{"code", 0x0806}}},
 	{&wc_proto_snap, &wc_proto_ip, {{"code", 0x0800}}},
 	{&wc_proto_snap, &wc_proto_ipv6, {{"code", 0x86dd}}},
+	/* Tunnels and SCTP (issue 10, wave 2), in Scapy 2.5's order (with scapy.contrib.mpls
+	 * and scapy.contrib.geneve loaded). VXLAN: every port Scapy binds, both ways (building
+	 * takes the last: sport and dport 4789); the inner layer by NextProtocol (vxlan.c
+	 * guesses it), building sets the flags and NextProtocol as Scapy's bind_top_down. */
+	{&wc_proto_udp, &wc_proto_vxlan, {{"dport", 4789}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"dport", 4790}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"dport", 6633}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"dport", 8472}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"dport", 48879}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"sport", 4789}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"sport", 4790}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"sport", 6633}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"sport", 8472}}},
+	{&wc_proto_udp, &wc_proto_vxlan, {{"sport", 4789}, {"dport", 4789}}},
+	{&wc_proto_vxlan, &wc_proto_ether, {{"flags", 12}, {"NextProtocol", 0}}, WC_BIND_BUILD},
+	{&wc_proto_vxlan, &wc_proto_ip, {{"flags", 12}, {"NextProtocol", 1}}, WC_BIND_BUILD},
+	{&wc_proto_vxlan, &wc_proto_ipv6, {{"flags", 12}, {"NextProtocol", 2}}, WC_BIND_BUILD},
+	{&wc_proto_vxlan, &wc_proto_ether, {{"flags", 12}, {"NextProtocol", 3}}, WC_BIND_BUILD},
+	/* GRE over IP (not a fragment) and IPv6; what it carries. Scapy's GRE/Dot1AD binding
+	 * names a field GRE lacks (type) and never matches: left out. */
+	{&wc_proto_ip, &wc_proto_gre, {{"frag", 0}, {"proto", 47}}},
+	{&wc_proto_ipv6, &wc_proto_gre, {{"nh", 47}}},
+	{&wc_proto_gre, &wc_proto_llc, {{"proto", 122}}},
+	{&wc_proto_gre, &wc_proto_dot1q, {{"proto", 0x8100}}},
+	{&wc_proto_gre, &wc_proto_ether, {{"proto", 0x6558}}},
+	{&wc_proto_gre, &wc_proto_arp, {{"proto", 0x0806}}},
+	{&wc_proto_gre, &wc_proto_grerouting, {{"routing_present", 1}}},
+	{&wc_proto_gre, &wc_proto_ip, {{"proto", 0x0800}}},
+	{&wc_proto_gre, &wc_proto_ipv6, {{"proto", 0x86dd}}},
+	{&wc_proto_grerouting, &wc_proto_raw, {{"address_family", 0}, {"SRE_len", 0}}},
+	{&wc_proto_grerouting, &wc_proto_grerouting, {{NULL, 0}}},
+	/* MPLS: over Ethernet, GRE, UDP 6635 and IP/IPv6 (137); above it, building sets the
+	 * lower entry's s to 0 and an explicit-null label for IP (0) and IPv6 (2); dissection
+	 * goes by mpls.c's guess (Scapy's guess_payload_class). */
+	{&wc_proto_ether, &wc_proto_mpls, {{"type", 0x8847}}},
+	{&wc_proto_ip, &wc_proto_mpls, {{"proto", 137}}},
+	{&wc_proto_ipv6, &wc_proto_mpls, {{"nh", 137}}},
+	{&wc_proto_udp, &wc_proto_mpls, {{"dport", 6635}}},
+	{&wc_proto_gre, &wc_proto_mpls, {{"proto", 0x8847}}},
+	{&wc_proto_mpls, &wc_proto_mpls, {{"s", 0}}},
+	{&wc_proto_mpls, &wc_proto_ip, {{"label", 0}}},
+	{&wc_proto_mpls, &wc_proto_ipv6, {{"label", 2}}},
+	{&wc_proto_mpls, &wc_proto_eomcw, {{NULL, 0}}},
+	{&wc_proto_eomcw, &wc_proto_ether, {{"zero", 0}, {"reserved", 0}}},
+	/* GENEVE on UDP 6081. */
+	{&wc_proto_udp, &wc_proto_geneve, {{"dport", 6081}}},
+	{&wc_proto_geneve, &wc_proto_ether, {{"proto", 0x6558}}},
+	{&wc_proto_geneve, &wc_proto_ip, {{"proto", 0x0800}}},
+	{&wc_proto_geneve, &wc_proto_ipv6, {{"proto", 0x86dd}}},
+	/* SCTP over IP (any fragment, as Scapy binds it) and IPv6 (IPerror6 takes it too, through
+	 * bind_as), and quoted in ICMP errors. Chunks follow by type (sctp_chunks.c). */
+	{&wc_proto_ip, &wc_proto_sctp, {{"proto", 132}}},
+	{&wc_proto_iperror, &wc_proto_sctperror, {{"proto", 132}}},
+	{&wc_proto_ipv6, &wc_proto_sctp, {{"nh", 132}}},
+	{&wc_proto_iperror6, &wc_proto_sctp, {{"nh", 132}}},
+	{&wc_proto_iperror6, &wc_proto_gre, {{"nh", 47}}},
+	{&wc_proto_iperror6, &wc_proto_mpls, {{"nh", 137}}},
+	/* Building a quoted IPerror over these takes IP's values (Scapy's aliastypes);
+	 * dissecting one does not (IPerror has its own list of payloads). */
+	{&wc_proto_iperror, &wc_proto_gre, {{"frag", 0}, {"proto", 47}}, WC_BIND_BUILD},
+	{&wc_proto_iperror, &wc_proto_mpls, {{"proto", 137}}, WC_BIND_BUILD},
+	{&wc_proto_iperror, &wc_proto_sctp, {{"proto", 132}}, WC_BIND_BUILD},
+	/* GRE_PPTP is a GRE subclass: it takes GRE's IP and IPv6 values when built; its
+	 * bytes dissect as GRE, which hands them to GRE_PPTP (gre.c's dispatch). */
+	{&wc_proto_ip, &wc_proto_gre_pptp, {{"frag", 0}, {"proto", 47}}, WC_BIND_BUILD},
+	{&wc_proto_ipv6, &wc_proto_gre_pptp, {{"nh", 47}}, WC_BIND_BUILD},
 };
 
 const struct wc_proto *wc_proto_find(const char *name)

@@ -69,6 +69,9 @@ const struct wc_proto wc_proto_udperror = {
 	.csum_proto = 17,
 	.csum_zero_ffff = true,
 	.payload_len = payload_len,
+	/* Scapy's UDPerror shares UDP's payload_guess list: what UDP carries (VXLAN,
+	 * GENEVE, ...) is dissected in a quoted UDP header too. */
+	.bind_as = &wc_proto_udp,
 	.hashret = wc_corr_udperror_hashret,
 	.answers = wc_corr_udperror_answers,
 };

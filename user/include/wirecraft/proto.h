@@ -37,6 +37,12 @@ enum {
 	WC_FF_LEN_PAY = 1 << 3,   /* auto: payload bytes after this layer (IPv6 plen) */
 	WC_FF_CSUM = 1 << 4,      /* auto: the layer's checksum, as described by wc_proto.csum */
 	WC_FF_NOFUZZ = 1 << 5,    /* fuzz() leaves it alone (version fields and the like) */
+	/* Wire bytes Scapy folds into the field before it (PadField's padding): laid out,
+	 * written and consumed like any field, but not shown, not in JSON, not listed. */
+	WC_FF_HIDDEN = 1 << 6,
+	/* A Scapy list field (PacketListField, FieldListField) kept as its bytes: Scapy copies
+	 * list defaults into every packet, so it is in the JSON even when not reached. */
+	WC_FF_LIST = 1 << 7,
 };
 
 /* A name for a value (enum) or for a bit (flags: v is the bit number). */
@@ -153,7 +159,11 @@ struct wc_bind {
 		const char *field;
 		wc_bind_val v;
 	} f[WC_BIND_FIELDS];
+	/* 0: both ways (bind_layers); or one way only, as Scapy's bind_bottom_up (dissection)
+	 * and bind_top_down (building). */
+	uint8_t only;
 };
+enum { WC_BIND_DISSECT = 1, WC_BIND_BUILD = 2 };
 
 /* Registry (user/proto/registry.c). */
 const struct wc_proto *wc_proto_find(const char *name);
