@@ -47,6 +47,15 @@ from scapy.layers.inet6 import (IPv6, ICMPv6DestUnreach, ICMPv6EchoReply,  # noq
                                 ICMPv6TimeExceeded, IPerror6, IPv6ExtHdrFragment,
                                 IPv6ExtHdrHopByHop, ICMPv6NDOptSrcLLAddr)
 import scapy.layers.inet as inet  # noqa: E402
+from scapy.layers.sctp import (SCTP, SCTPerror, SCTPChunkInit, SCTPChunkInitAck,  # noqa: E402
+                               SCTPChunkAbort, SCTPChunkCookieEcho, SCTPChunkCookieAck)
+from scapy.layers.l2 import GRE  # noqa: E402
+from scapy.layers.vxlan import VXLAN  # noqa: E402
+from scapy.main import load_contrib  # noqa: E402
+load_contrib("mpls")
+load_contrib("geneve")
+from scapy.contrib.mpls import MPLS  # noqa: E402
+from scapy.contrib.geneve import GENEVE  # noqa: E402
 import scapy.layers.inet6 as inet6  # noqa: E402
 
 # Scapy's defaults for the options wirecraft reproduces.
@@ -450,6 +459,81 @@ CASES = [
     ("l3-icmp6-echo", lambda x: (
         [IPv6(src=x.a6, dst=x.b6) / ICMPv6EchoRequest(id=2, seq=2)],
         [IPv6(src=x.b6, dst=x.a6) / ICMPv6EchoReply(id=2, seq=2)]), {"l3": True}),
+    # -- Tunnels and SCTP (issue 10, wave 2). SCTP pairs by ports alone (Scapy checks no
+    # verification tag); GRE, VXLAN and MPLS by Scapy's default rule; GENEVE by vni/proto.
+    ("sctp-init-initack", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / SCTP(sport=40020, dport=80) / SCTPChunkInit(init_tag=7)],
+        [x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=80, dport=40020, tag=7) /
+         SCTPChunkInitAck(init_tag=9),
+         x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=80, dport=40020, tag=1234) /
+         SCTPChunkInitAck(init_tag=9),
+         x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=80, dport=40020, tag=7) /
+         SCTPChunkAbort(TCB=1),
+         x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=81, dport=40020, tag=7) /
+         SCTPChunkInitAck(),
+         x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=80, dport=40021, tag=7) /
+         SCTPChunkInitAck(),
+         x.ba() / IP(src=x.c, dst=x.a) / SCTP(sport=80, dport=40020, tag=7) /
+         SCTPChunkInitAck()]),
+     {"note": "the verification tag and the chunks play no part"}),
+    ("sctp-several-inits", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / SCTP(sport=40021 + i, dport=5000) / SCTPChunkInit()
+         for i in range(3)],
+        [x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=5000, dport=40021 + i) / SCTPChunkInitAck()
+         for i in (2, 0, 1)])),
+    ("sctp-cookie-echo", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / SCTP(sport=40025, dport=80, tag=5) /
+         SCTPChunkCookieEcho(cookie=b"abcd")],
+        [x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=80, dport=40025, tag=6) /
+         SCTPChunkCookieAck()])),
+    ("sctp-port-unreachable", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / SCTP(sport=40022, dport=80) / SCTPChunkInit()],
+        [icmp_err(x, IPerror(src=x.a, dst=x.b) / SCTPerror(sport=40022, dport=80) /
+                  SCTPChunkInit()),
+         icmp_err(x, IPerror(src=x.a, dst=x.b) / SCTPerror(sport=40022, dport=80)),
+         icmp_err(x, IPerror(src=x.a, dst=x.b) / SCTPerror(sport=80, dport=40022)),
+         icmp_err(x, IPerror(src=x.a, dst=x.b, ttl=1) / SCTPerror(sport=40022, dport=80),
+                  type=11, code=0, src=x.c)])),
+    ("sctp6-init", lambda x: (
+        [x.ab() / IPv6(src=x.a6, dst=x.b6) / SCTP(sport=40023, dport=80) / SCTPChunkInit()],
+        [x.ba() / IPv6(src=x.b6, dst=x.a6) / SCTP(sport=80, dport=40023) / SCTPChunkInitAck(),
+         x.ba() / IPv6(src=x.b6, dst=x.a6) / SCTP(sport=80, dport=40024) / SCTPChunkInitAck()])),
+    ("sctp-no-check-ipsrc", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / SCTP(sport=40026, dport=80) / SCTPChunkInit()],
+        [x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=1, dport=2) / SCTPChunkInitAck()]),
+     {"conf": {"checkIPsrc": False}}),
+    ("gre-echo", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / GRE() / IP(src=x.c, dst=x.d) / ICMP(id=11, seq=1)],
+        [x.ba() / IP(src=x.b, dst=x.a) / GRE() / IP(src=x.d, dst=x.c) / ICMP(type=0, id=11, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / GRE(key_present=1, key=5) / IP(src=x.d, dst=x.c) /
+         ICMP(type=0, id=11, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / GRE() / IP(src=x.d, dst=x.c) / ICMP(type=0, id=11, seq=2),
+         x.ba() / IP(src=x.d, dst=x.c) / ICMP(type=0, id=11, seq=1)])),
+    ("vxlan-echo", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40030, dport=4789) / VXLAN(vni=42) /
+         Ether(src=x.mc, dst=x.ma) / IP(src=x.c, dst=x.d) / ICMP(id=12, seq=1)],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=4789, dport=40030) / VXLAN(vni=42) /
+         Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=12, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=4789, dport=40030) / VXLAN(vni=43) /
+         Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=12, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=4789, dport=40030) / VXLAN(vni=42) /
+         Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=12, seq=2)]),
+     {"note": "Scapy's default rule for VXLAN: the vni is not compared"}),
+    ("mpls-echo", lambda x: (
+        [x.ab() / MPLS(label=100) / MPLS(label=200) / IP(src=x.a, dst=x.b) / ICMP(id=13, seq=1)],
+        [x.ba() / MPLS(label=300) / MPLS(label=400) / IP(src=x.b, dst=x.a) /
+         ICMP(type=0, id=13, seq=1),
+         x.ba() / MPLS(label=300) / IP(src=x.b, dst=x.a) / ICMP(type=0, id=13, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / ICMP(type=0, id=13, seq=1)])),
+    ("geneve-echo", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40031, dport=6081) / GENEVE(vni=7) /
+         Ether(src=x.mc, dst=x.ma) / IP(src=x.c, dst=x.d) / ICMP(id=14, seq=1)],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=6081, dport=40031) / GENEVE(vni=7) /
+         Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=14, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=6081, dport=40031) / GENEVE(vni=8) /
+         Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=14, seq=1),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=6081, dport=40031) / GENEVE(vni=7) /
+         Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=14, seq=2)])),
 ]
 
 
