@@ -155,6 +155,61 @@ def dissect_seeds():
     return out
 
 
+def tunnel_seeds():
+    """Tunnels and SCTP (issue 10, wave 2): one frame per layer and chunk kind, and hostile
+    ones: chunk lengths past the end, zero or under the header, GRE options cut short, MPLS
+    stacks with no bottom entry."""
+    from scapy.all import GRE, SCTP, VXLAN, load_contrib
+    from scapy.layers import sctp as S
+    load_contrib("mpls")
+    load_contrib("geneve")
+    from scapy.contrib.mpls import MPLS, EoMCW
+    from scapy.contrib.geneve import GENEVE
+    ip = IP(src=V4_A, dst=V4_B)
+    inner = Ether(src=MAC_B, dst=MAC_A) / IP(src=V4_B, dst=V4_A) / ICMP()
+    sc = SCTP(sport=5000, dport=80)
+    out = {
+        "tun_vxlan": eth() / ip / UDP(sport=1024, dport=4789) / VXLAN(vni=42) / inner,
+        "tun_vxlan_gpe_gbp": eth() / ip / UDP(sport=1024, dport=4790) /
+        VXLAN(flags="G+NextProtocol", NextProtocol=1, gpid=7) / IP(src=V4_B, dst=V4_A),
+        "tun_gre_all_options": eth() / ip / GRE(chksum_present=1, key_present=1,
+                                                seqnum_present=1, key=7, sequence_number=9) /
+        IP(src=V4_B, dst=V4_A) / UDP(),
+        "tun_gre_routing": eth() / ip / GRE(routing_present=1) /
+        Raw(b"\x08\x00\x00\x04\xc6\x12\x00\x09\x00\x00\x00\x00"),
+        "tun_gre_pptp": eth() / ip / GRE(proto=0x880b, key_present=1, seqnum_present=1),
+        "tun_gre_teb_mpls": eth() / ip / GRE() / MPLS(label=16) / MPLS(label=17) /
+        IP(src=V4_B, dst=V4_A),
+        "tun_mpls_stack": eth() / MPLS(label=100) / MPLS(label=200) / ip / ICMP(),
+        "tun_mpls_eomcw": eth() / MPLS(label=5) / EoMCW(seq=1) / inner,
+        "tun_geneve": eth() / ip / UDP(sport=1024, dport=6081) /
+        GENEVE(vni=9, options=b"\x01\x02\x80\x01abcd") / inner,
+        "tun_sctp_init": eth() / ip / sc / S.SCTPChunkInit(params=b"\x00\x05\x00\x08\xc6\x12\x00\x01"),
+        "tun_sctp_chunks": eth() / ip / sc / S.SCTPChunkCookieEcho(cookie=b"abc") /
+        S.SCTPChunkData(data=b"x") / S.SCTPChunkSACK(n_gap_ack=1, len=20) /
+        Raw(b"\x00\x01\x00\x02"),
+        "tun_sctp_more": eth() / ip / sc / S.SCTPChunkAbort(error_causes=b"ab") /
+        S.SCTPChunkAuthentication(HMAC=b"0123") / S.SCTPChunkAddressConf(seq=1) /
+        S.SCTPChunkHeartbeatReq(params=b"\x00\x01\x00\x05z") / S.SCTPChunkShutdownComplete(),
+        "tun_icmp_quoting_sctp": eth() / IP(src=V4_B, dst=V4_A) / ICMP(type=3, code=3) /
+        inet_quote(S.SCTPerror(sport=5000, dport=80) / S.SCTPChunkInit()),
+        "bad_sctp_chunk_len_past_end": eth() / ip / sc / S.SCTPChunkCookieEcho(len=100, cookie=b"ab"),
+        "bad_sctp_chunk_len_zero": eth() / ip / sc / S.SCTPChunkData(len=0, data=b"abcd"),
+        "bad_sctp_chunk_len_under_header": eth() / ip / sc / S.SCTPChunkInit(len=8) /
+        S.SCTPChunkCookieAck(),
+        "bad_mpls_no_bottom": eth() / MPLS(s=0) / MPLS(s=0) / Raw(b"\x01\x02"),
+    }
+    out = {k: bytes([SEL_ETHER]) + raw(v) for k, v in out.items()}
+    cut = raw(eth() / ip / GRE(chksum_present=1, key_present=1) / IP(src=V4_B, dst=V4_A))
+    out["bad_gre_options_cut"] = bytes([SEL_ETHER]) + cut[:14 + 20 + 9]
+    return out
+
+
+def inet_quote(upper):
+    from scapy.all import IPerror
+    return IPerror(src=V4_A, dst=V4_B) / upper
+
+
 EXPRESSIONS = {
     "ether_ip_tcp": 'Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")/IP(dst="198.18.0.1")/TCP()',
     "ip_tcp_flags": 'IP(dst="198.18.0.0/30", ttl=(1,3))/TCP(dport=[22,80,443], flags="SA")',
@@ -224,7 +279,7 @@ def write_dict():
 
 
 def main():
-    write("dissect", dissect_seeds())
+    write("dissect", {**dissect_seeds(), **tunnel_seeds()})
     write("expr", {k: v.encode() for k, v in EXPRESSIONS.items()})
     write_dict()
 
