@@ -983,6 +983,7 @@ static int setup(struct scan *s, char *why)
 			.sport_n = wc_probe_sport_n(s->probe),
 			.tcp_extra = wc_probe_tcp_extra(s->probe),
 			.mode = o->mode,
+			.trace_mask = wc_probe_trace_mask(s->probe),
 		};
 		l->started = !pthread_create(&l->th, NULL, steer_load_main, l);
 		if (!l->started)
