@@ -41,6 +41,9 @@ static const char traceroute_help[] =
 	"  -p, --port N           TCP or UDP destination port (default 80 for tcp-syn, 33434 udp)\n"
 	"  -f, --first-ttl N      the first TTL (hop limit) probed (default 1)\n"
 	"  -m, --max-ttl N        the last (default 30, at most 255)\n"
+	"      --preprobe         first one probe per target at --max-ttl: its answer tells the\n"
+	"                         target's distance, and no TTL beyond it (and one more) is sent\n"
+	"                         (FlashRoute's preprobing; a byte per target while it runs)\n"
 	"      --source-port N    TCP source port (default 61000)\n"
 	"  -S, --source-ip ADDR   source address (once per family; default: the interface's)\n"
 	"  -G, --gateway-mac MAC  next hop (default: the neighbour table, else ARP/ND)\n"
@@ -50,6 +53,7 @@ static const char traceroute_help[] =
 	"      --retries N        probe the (target, TTL) pairs that did not answer N more times\n"
 	"      --cooldown S       wait S seconds after the last probe (default: adaptive)\n"
 	"      --seed N           the order of the probes (default: random)\n"
+	"      --threads N        sending threads, one queue each (default 1)\n"
 	"      --mode MODE        how the XDP program attaches: auto, native, skb\n"
 	"Output:\n"
 	"  -o, --output FILE      the result (default: standard output), written whole at the end\n"
@@ -124,7 +128,7 @@ static uint8_t opt_ttl(const char *opt, const char *arg)
 static void parse_opts(int argc, char **argv, struct tr_cli *o)
 {
 	enum { O_ALLOW = 256, O_RESERVED, O_PROBE, O_SPORT, O_RATE, O_RETRIES, O_COOL, O_SEED,
-	       O_MODE };
+	       O_MODE, O_THREADS, O_PREPROBE };
 	static const struct option lopts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"interface", required_argument, NULL, 'i'},
@@ -143,6 +147,8 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 		{"retries", required_argument, NULL, O_RETRIES},
 		{"cooldown", required_argument, NULL, O_COOL},
 		{"seed", required_argument, NULL, O_SEED},
+		{"threads", required_argument, NULL, O_THREADS},
+		{"preprobe", no_argument, NULL, O_PREPROBE},
 		{"mode", required_argument, NULL, O_MODE},
 		{"output", required_argument, NULL, 'o'},
 		{"output-format", required_argument, NULL, 'O'},
@@ -216,6 +222,12 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 				cli_usage(CMD, "--retries: at most 100");
 			break;
 		case O_COOL: so->cooldown_s = cli_opt_si(CMD, "--cooldown", optarg, true); break;
+		case O_PREPROBE: o->to.preprobe = true; break;
+		case O_THREADS:
+			so->threads = (unsigned)cli_opt_u64(CMD, "--threads", optarg);
+			if (so->threads < 1 || so->threads > WC_SCAN_MAX_THREADS)
+				cli_usage(CMD, "--threads wants 1 to %d", WC_SCAN_MAX_THREADS);
+			break;
 		case O_SEED:
 			so->seed = cli_opt_u64(CMD, "--seed", optarg);
 			o->has_seed = true;
@@ -343,9 +355,12 @@ int cmd_traceroute(int argc, char **argv)
 	if (err)
 		cli_die_err(o.output ? o.output : "stdout", err);
 	if (!o.quiet)
-		fprintf(stderr, "wirecraft: traceroute %s: %llu probes in %.2f s (%.0f pps), %llu "
+		fprintf(stderr, "wirecraft: traceroute %s: %llu probes (%llu preprobes, %llu pairs "
+				"beyond the targets left out) in %.2f s (%.0f pps), %llu "
 				"replies, %zu targets answered, %llu reached, %zu links, %llu drops\n",
-			tr_stop ? "stopped" : "done", (unsigned long long)st.sent, st.send_s,
+			tr_stop ? "stopped" : "done", (unsigned long long)st.sent,
+			(unsigned long long)wc_trace_preprobes(tr), (unsigned long long)wc_trace_skipped(tr),
+			st.send_s,
 			st.send_s > 0 ? (double)st.sent / st.send_s : 0.0,
 			(unsigned long long)st.replies, wc_trace_npaths(tr),
 			(unsigned long long)wc_trace_nreached(tr), wc_trace_nlinks(tr),

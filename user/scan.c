@@ -400,6 +400,8 @@ static void *tx_main(void *arg)
 			}
 			if (retry && wc_dedup_has(s->dd, idx))
 				continue;
+			if (s->o->skip && s->o->skip(idx, s->o->skip_arg))
+				continue;
 			wc_targets_get(s->t, idx, &a, &dport);
 			len = wc_probe_make(s->probe, &a, dport, frames[k], cap);
 			if (len < 0)

@@ -28,6 +28,11 @@ struct wc_trace {
 	bool oom;
 	void (*progress)(const struct wc_scan_stats *st, void *arg);
 	void *arg;
+	/* the preprobe: per target address, its distance (0: not known, every TTL) */
+	uint8_t *dist;
+	uint32_t nttl;
+	uint8_t min_ttl;
+	uint64_t preprobes, skipped;
 	/* after */
 	uint64_t ntargets, nreached;
 	struct wc_trace_path *paths;
@@ -42,6 +47,8 @@ static int addr_cmp(const struct wc_ipaddr *a, const struct wc_ipaddr *b)
 		return a->family < b->family ? -1 : 1;
 	return memcmp(a->a, b->a, a->family == 0 ? 0 : 16);
 }
+
+static bool at_target(const struct rec *r);
 
 /* On the scan's receiving thread (one for all queues): append, nothing else. */
 static void collect(const struct wc_scan_result *r, void *arg)
@@ -68,6 +75,40 @@ static void collect(const struct wc_scan_result *r, void *arg)
 	x->reply = r->r.classification;
 	x->ttl = (uint8_t)r->r.tport;
 	x->reply_ttl = r->r.ttl;
+}
+
+/* The initial TTL a host most likely used: the smallest usual one at or above what came. */
+static unsigned hops_back(uint8_t reply_ttl)
+{
+	unsigned init = reply_ttl <= 64 ? 64 : reply_ttl <= 128 ? 128 : 255;
+
+	return init - reply_ttl;
+}
+
+/* The preprobe's answers (on the receiving thread): index is the target address's ordinal. */
+static void collect_pre(const struct wc_scan_result *r, void *arg)
+{
+	struct wc_trace *tr = arg;
+	struct rec x = {.target = r->r.target, .addr = r->r.saddr, .reply = r->r.classification};
+	unsigned d;
+
+	if (!at_target(&x))
+		return; /* a time exceeded at max_ttl: farther than that, every TTL */
+	d = hops_back(r->r.ttl) + 1;
+	tr->dist[r->index] = (uint8_t)(d < 255 ? d : 255);
+}
+
+/* Phase two, on the sending threads: no TTL beyond the target's distance and one more. */
+static bool skip_far(uint64_t index, void *arg)
+{
+	struct wc_trace *tr = arg;
+	uint8_t d = tr->dist[index / tr->nttl];
+	unsigned ttl = tr->min_ttl + (unsigned)(index % tr->nttl);
+
+	if (!d || ttl <= d + 1u)
+		return false;
+	__atomic_fetch_add(&tr->skipped, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 static void progress(const struct wc_scan_stats *st, void *arg)
@@ -203,6 +244,51 @@ static int finish(struct wc_trace *tr, unsigned min_ttl, unsigned nttl)
 	return 0;
 }
 
+/* Phase one of a preprobe: each target once at max_ttl, its distance into tr->dist. */
+static int preprobe(struct wc_trace *tr, const struct wc_trace_opts *o, unsigned max_ttl,
+		    struct wc_scan_stats *st, char *why)
+{
+	struct wc_scan_opts so = o->scan;
+	struct wc_ports *one = malloc(sizeof(*one));
+	struct wc_targets *t = NULL;
+	int err;
+
+	if (!one)
+		return -ENOMEM;
+	one->n = 1;
+	one->port[0] = (uint16_t)max_ttl;
+	err = wc_targets_new(o->targets, one, &t);
+	free(one);
+	if (err)
+		return err;
+	if (wc_targets_addrs(t) > (1u << 28)) {
+		wc_targets_free(t);
+		if (why)
+			snprintf(why, WC_SCAN_WHY, "trace: --preprobe keeps a byte per target: at "
+				 "most 2^28 of them");
+		return -E2BIG;
+	}
+	tr->dist = calloc(wc_targets_addrs(t), 1);
+	if (!tr->dist) {
+		wc_targets_free(t);
+		return -ENOMEM;
+	}
+	so.sz = sizeof(so);
+	so.targets = t;
+	so.probe.sz = sizeof(so.probe);
+	so.probe.trace = true;
+	so.probe.trace_dport = o->dport ? o->dport : so.probe.kind == WC_PROBE_UDP ? 33434 : 80;
+	so.all_replies = true;
+	so.retries = 0;
+	so.on_result = collect_pre;
+	so.progress = progress;
+	so.arg = tr;
+	err = wc_scan(&so, st, NULL, why);
+	tr->preprobes = st->sent;
+	wc_targets_free(t);
+	return err;
+}
+
 int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_scan_stats *st,
 	     char *why)
 {
@@ -222,6 +308,7 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 		return -EINVAL;
 	}
 	o = *uo;
+	memset(st, 0, sizeof(*st));
 	min_ttl = o.min_ttl ? o.min_ttl : 1;
 	max_ttl = o.max_ttl ? o.max_ttl : 30;
 	if (max_ttl < min_ttl) {
@@ -250,6 +337,13 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 	tr->ntargets = wc_targets_addrs(t);
 	tr->progress = o.scan.progress;
 	tr->arg = o.scan.arg;
+	tr->nttl = ports->n;
+	tr->min_ttl = (uint8_t)min_ttl;
+	if (o.preprobe) {
+		err = preprobe(tr, &o, max_ttl, st, why);
+		if (err)
+			goto out;
+	}
 	so = o.scan;
 	so.sz = sizeof(so);
 	so.targets = t;
@@ -260,9 +354,24 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 	so.on_result = collect;
 	so.progress = progress;
 	so.arg = tr;
-	err = wc_scan(&so, st, NULL, why);
-	if (err)
-		goto out;
+	if (tr->dist) {
+		so.skip = skip_far;
+		so.skip_arg = tr;
+	}
+	{
+		struct wc_scan_stats pre = *st;
+
+		err = wc_scan(&so, st, NULL, why);
+		if (err)
+			goto out;
+		if (tr->dist) { /* the whole trace's counts: both phases */
+			st->sent += pre.sent;
+			st->replies += pre.replies;
+			st->drops += pre.drops;
+			st->elapsed_s += pre.elapsed_s;
+			st->send_s += pre.send_s;
+		}
+	}
 	if (tr->oom) {
 		err = -ENOMEM;
 		goto out;
@@ -290,6 +399,7 @@ void wc_trace_free(struct wc_trace *tr)
 	free(tr->paths);
 	free(tr->links);
 	free(tr->recs);
+	free(tr->dist);
 	free(tr);
 }
 
@@ -311,6 +421,16 @@ size_t wc_trace_nlinks(const struct wc_trace *tr)
 const struct wc_trace_link *wc_trace_link(const struct wc_trace *tr, size_t i)
 {
 	return i < tr->nlinks ? &tr->links[i] : NULL;
+}
+
+uint64_t wc_trace_preprobes(const struct wc_trace *tr)
+{
+	return tr->preprobes;
+}
+
+uint64_t wc_trace_skipped(const struct wc_trace *tr)
+{
+	return tr->skipped;
 }
 
 uint64_t wc_trace_ntargets(const struct wc_trace *tr)

@@ -10,6 +10,7 @@
 #   3. UDP and ICMP probes over a /26 and a /122: every path is the chain's, the branch of
 #      hop 2 the same as hop 3's for every target (the flow is constant per target: Paris),
 #      both branches of the fork found, links deduplicated (json and dot);
+#      --preprobe: the TTLs beyond each target's distance are never sent;
 #   4. a /22 x 8 TTLs at a high rate: every target reached with every hop (the routers'
 #      ICMP rate limits are off);
 #   5. reserved targets are refused without --allow-reserved, as scan refuses them.
@@ -180,6 +181,14 @@ EOF
 	if [ $? -eq 0 ]; then ok "$m: the hops traceroute finds, up to the branch ($(tail -1 "$TMP/cmp_$m.out"))"
 	else ko "$m against traceroute"; cat "$TMP/cmp_$m.out"; fi
 done
+
+# --preprobe: one probe per target at --max-ttl tells its distance (5): TTLs 7 and 8 unsent
+S 60 "$WC" traceroute -i s0 --allow-reserved --preprobe -m 8 -O json -o "$TMP/pre.json" \
+	198.18.16.0/26 >/dev/null 2>"$TMP/pre.err" || ko "--preprobe: exit $?"
+check "--preprobe: 64 paths, each the chain's" truth json "$TMP/pre.json" 4 --count 64 --both
+if grep -q 'done: 448 probes (64 preprobes, 128 pairs beyond the targets left out)' "$TMP/pre.err"; then
+	ok "--preprobe: 448 probes (64 preprobes, 6 TTLs each), the 128 beyond the targets left out"
+else ko "--preprobe counts: $(tail -1 "$TMP/pre.err")"; fi
 
 # ---- 4. a /22 at a high rate -----------------------------------------------------------------
 WCT -m 8 --rate 100000 --retries 1 -O json -o "$TMP/big.json" 198.18.20.0/22 ||

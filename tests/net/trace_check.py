@@ -13,8 +13,9 @@ against each other.
                                                           exactly, each once, both branches
   trace_check.py dot    FILE FAMILY                       the graph has the chain's edges
 
-FORMAT: json, csv, text (wirecraft), traceroute (a file of 'target<TAB>traceroute output'
-blocks, one per target, as the test writes it), mtr (the same with mtr -r output)."""
+FORMAT: json, csv, text (wirecraft), traceroute (traceroute's output for one target or more,
+each block headed by its own line or a 'TARGET t' line), mtr (the same with mtr -r output),
+scamper (scamper -O text)."""
 import csv
 import ipaddress
 import json
@@ -55,14 +56,17 @@ def read_hops(fmt, path):
             m = re.match(r"\s+(\d+)\s+([0-9a-f:.]+)\s", line)
             if t and m and m.group(2) != "hop":
                 out[t][int(m.group(1))] = norm(m.group(2))
-    elif fmt in ("traceroute", "mtr"):
+    elif fmt in ("traceroute", "mtr", "scamper"):
         t = None
         for line in open(path):
-            if line.startswith("TARGET "):
-                t = norm(line.split()[1])
-                out[t] = {}
+            # a block per target: "TARGET t" (the test's), "traceroute to t (t), ..."
+            # (traceroute's own), "traceroute from us to t" (scamper -O text)
+            m = re.match(r"(?:TARGET |traceroute to |traceroute from \S+ to )([0-9a-f:.]+)", line)
+            if m:
+                t = norm(m.group(1))
+                out.setdefault(t, {})
                 continue
-            if fmt == "traceroute":
+            if fmt in ("traceroute", "scamper"):
                 m = re.match(r"\s*(\d+)\s+([0-9a-f:.]+)\s", line)
             else:
                 m = re.match(r"\s*(\d+)\.\|--\s+([0-9a-f:.]+)\s", line)

@@ -35,10 +35,11 @@ TOPO_R4=198.18.105.2 TOPO_R4_6=2001:db8:105::2
 
 topo_ns() { ip netns exec "$@"; }
 
-# link P NS1 IF1 NS2 IF2 NET: a veth between two namespaces, NS1's end .1, NS2's end .2
+# link P NS1 IF1 NS2 IF2 NET [QUEUES]: a veth between two namespaces, NS1's end .1, NS2's .2
 topo_link() {
-	local p=$1 n1=$2 i1=$3 n2=$4 i2=$5 net=$6
-	ip link add "$i1" netns "$p$n1" type veth peer name "$i2" netns "$p$n2" || return 1
+	local p=$1 n1=$2 i1=$3 n2=$4 i2=$5 net=$6 q=${7:-1}
+	ip link add "$i1" netns "$p$n1" numtxqueues "$q" numrxqueues "$q" type veth \
+		peer name "$i2" netns "$p$n2" numtxqueues "$q" numrxqueues "$q" || return 1
 	ip -n "$p$n1" addr add "198.18.$net.1/24" dev "$i1"
 	ip -n "$p$n2" addr add "198.18.$net.2/24" dev "$i2"
 	ip -n "$p$n1" addr add "2001:db8:$net::1/64" dev "$i1" nodad
@@ -71,7 +72,9 @@ trace_topo_up() {
 	done
 	topo_ns "${p}r3" sysctl -qw net.ipv4.icmp_errors_use_inbound_ifaddr=1
 	# s - r1: s is .1, r1 .2 (r1 is s's gateway)
-	topo_link "$p" s s0 r1 r1s 100 || return 1
+	# two queues each way: `--threads 2` sends on both, and a veth hands a frame to the peer
+	# queue of the sending CPU, so both CPUs share the routers' work
+	topo_link "$p" s s0 r1 r1s 100 2 || return 1
 	topo_link "$p" r1 r1a r2a r2au 101 || return 1
 	topo_link "$p" r1 r1b r2b r2bu 102 || return 1
 	topo_link "$p" r2a r2ad r3 r3a 103 || return 1

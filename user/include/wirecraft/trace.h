@@ -66,6 +66,14 @@ struct wc_trace_opts {
 	const struct wc_ipset *targets;
 	uint8_t min_ttl, max_ttl;     /* 1..255; 0: 1 and 30 */
 	uint16_t dport;               /* TCP and UDP destination port; 0: 80 (TCP), 33434 (UDP) */
+	/* FlashRoute's preprobe: first one probe per target at max_ttl, whose answer from the
+	 * target tells its distance (the initial TTL it likely used, 64, 128 or 255, less the
+	 * answer's TTL, is the hops back); then the (target, TTL) pairs up to that distance and
+	 * one more, no further. The TTLs beyond, which only reach the target again, are not
+	 * sent. A target that did not answer the preprobe gets every TTL. The path is assumed
+	 * about as long both ways: one that is two or more hops longer out than back is cut
+	 * short. One byte per target address while it runs (at most 2^28 addresses). */
+	bool preprobe;
 };
 
 struct wc_trace;
@@ -80,6 +88,10 @@ size_t wc_trace_npaths(const struct wc_trace *tr);
 const struct wc_trace_path *wc_trace_path(const struct wc_trace *tr, size_t i);
 size_t wc_trace_nlinks(const struct wc_trace *tr);
 const struct wc_trace_link *wc_trace_link(const struct wc_trace *tr, size_t i);
+/* Targets traced, and how many answered at all / were reached; preprobe: how many probes
+ * the preprobe sent and how many (target, TTL) pairs it left out. */
+uint64_t wc_trace_preprobes(const struct wc_trace *tr);
+uint64_t wc_trace_skipped(const struct wc_trace *tr);
 /* Targets traced, and how many answered at all / were reached. */
 uint64_t wc_trace_ntargets(const struct wc_trace *tr);
 uint64_t wc_trace_nreached(const struct wc_trace *tr);
