@@ -50,6 +50,9 @@ const volatile __u64 cfg_key1 = 0;
 const volatile __u32 cfg_sport_lo = 0;  /* UDP cookie ports: [lo, lo + n) */
 const volatile __u32 cfg_sport_n = 1;
 const volatile __u32 cfg_tcp_extra = 0; /* largest TCP probe payload */
+/* Tracing (user/trace.c): the low bits of the TCP seq and echo id:seq cookies carry the probe's
+ * TTL, so only the bits above this mask are the cookie. 0: the whole word. */
+const volatile __u32 cfg_trace_mask = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -136,11 +139,12 @@ static __always_inline int judge_tcp(const struct flow *f, __u16 ourp, __u16 the
 	int v = WC_SC_PASS;
 
 	if (cfg_flags & (WC_SF_TCP_SEQ | WC_SF_TCP_ACK)) {
-		__u32 c = cookie_of(f, IPPROTO_TCP, ourp, theirp);
+		/* tracing: the reply's ack window covers the TTL bits (cfg_tcp_extra) */
+		__u32 c = cookie_of(f, IPPROTO_TCP, ourp, theirp) & ~cfg_trace_mask;
 
 		v = WC_SC_BAD_COOKIE;
 		if (quoted) {
-			if ((cfg_flags & WC_SF_TCP_SEQ) && seq == c)
+			if ((cfg_flags & WC_SF_TCP_SEQ) && seq - c <= cfg_trace_mask)
 				v = WC_SC_COOKIE;
 		} else {
 			if ((cfg_flags & WC_SF_TCP_SEQ) && has_ack &&
@@ -179,9 +183,9 @@ static __always_inline int judge_icmp(const struct flow *f, __u8 proto, __u8 kin
 	int v = WC_SC_PASS;
 
 	if (cookie) {
-		__u32 c = cookie_of(f, proto, 0, 0);
+		__u32 c = cookie_of(f, proto, 0, 0) & ~cfg_trace_mask;
 
-		v = (((__u32)id << 16) | seq) == c ? WC_SC_COOKIE : WC_SC_BAD_COOKIE;
+		v = (((__u32)id << 16) | seq) - c <= cfg_trace_mask ? WC_SC_COOKIE : WC_SC_BAD_COOKIE;
 	} else if (cfg_flags & WC_SF_MAP) {
 		return lookup(f, kind, proto, id, seq);
 	}

@@ -14,6 +14,8 @@ PKGS=(
   procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
+  # traceroute: the reference tools of tests/net/test_traceroute.sh and bench/trace/
+  traceroute mtr-tiny scamper
 )
 
 missing=()

@@ -137,5 +137,6 @@ int cmd_sr1(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_xdp_clean(int argc, char **argv);
+int cmd_traceroute(int argc, char **argv); /* traceroute */
 
 #endif

@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{"sr1", cmd_sr1, "send packets and show the first answer in full (Scapy's sr1())"},
 	{"stats", cmd_stats, "the counters of the wirecraft XDP programs on an interface"},
 	{"scan", cmd_scan, "scan address and port ranges statelessly (as ZMap, masscan), XDP-steered"},
+	{"traceroute", cmd_traceroute, "trace the routers to targets or whole prefixes, stateless (as yarrp)"},
 	{"xdp-clean", cmd_xdp_clean, "remove what killed wirecraft runs left in a libxdp dispatcher"},
 };
 

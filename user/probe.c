@@ -285,6 +285,8 @@ struct wc_probe {
 	uint8_t slot;      /* the slot of every template (they agree) */
 	uint8_t proto;
 	size_t max_len;
+	bool trace;           /* wc_probe_opts.trace: the port argument is the TTL */
+	uint16_t trace_dport;
 };
 
 static const struct wc_proto *P(const char *name)
@@ -655,13 +657,10 @@ static void preset_expr(const struct wc_probe_opts *o, int fam, const uint8_t *p
 		snprintf(out, cap, "%s/TCP(sport=%u,flags=\"A\",window=%u)", ipl, sport, 1024u);
 		break;
 	case WC_PROBE_ICMP_ECHO:
-		snprintf(out, cap, "%s/ICMP(type=8)", ipl);
-		break;
 	case WC_PROBE_ICMP6_ECHO:
-		snprintf(out, cap, "%s/ICMPv6EchoRequest()", ipl);
-		break;
 	case WC_PROBE_UDP:
-		n = (size_t)snprintf(out, cap, "%s/UDP()", ipl);
+		n = (size_t)snprintf(out, cap, "%s/%s", ipl, o->kind == WC_PROBE_UDP ? "UDP()"
+				     : fam == 4 ? "ICMP(type=8)" : "ICMPv6EchoRequest()");
 		if (plen && n < cap) {
 			n += (size_t)snprintf(out + n, cap - n, "/Raw(load=b\"");
 			for (size_t i = 0; i < plen && n + 8 < cap; i++)
@@ -672,6 +671,32 @@ static void preset_expr(const struct wc_probe_opts *o, int fam, const uint8_t *p
 	default:
 		out[0] = 0;
 	}
+}
+
+/* A tracing template (wc_probe_opts.trace): the preset's packet, an ICMP echo of the family
+ * (ICMPv6 for IPv6), and for UDP and ICMP two payload bytes, the word that wc_probe_make sets to
+ * steer the checksum. The IPv4 TTL is taken out of the header sum: it is set per probe. */
+static int trace_tpl(struct wc_probe *p, const struct wc_probe_opts *o, int fam, uint16_t sport,
+		     char *ex, size_t ecap, char *why)
+{
+	static const uint8_t word[2];
+	struct wc_probe_opts to = *o;
+	struct tpl *t;
+	int err;
+
+	if (o->kind == WC_PROBE_ICMP_ECHO || o->kind == WC_PROBE_ICMP6_ECHO)
+		to.kind = fam == 4 ? WC_PROBE_ICMP_ECHO : WC_PROBE_ICMP6_ECHO;
+	preset_expr(&to, fam, word, to.kind == WC_PROBE_TCP_SYN ? 0 : 2, sport, (uint32_t)o->key[1],
+		    ex, ecap);
+	err = add_tpl(p, o, ex, false, why);
+	if (err)
+		return err;
+	t = &p->t[fam == 4 ? 0 : 1][p->nt[fam == 4 ? 0 : 1] - 1];
+	if (fam == 4) {
+		t->ipsum += 0xffffu - ((uint32_t)t->b[t->l3 + 8] << 8);
+		t->b[t->l3 + 8] = 0;
+	}
+	return 0;
 }
 
 static const char *const kind_names[] = {
@@ -712,6 +737,13 @@ int wc_probe_new(const struct wc_probe_opts *uo, struct wc_probe **out, char *wh
 		goto out;
 	}
 	sport = o.sport ? o.sport : 61000;
+	p->trace = o.trace;
+	p->trace_dport = o.trace_dport;
+	if (o.trace && o.kind != WC_PROBE_TCP_SYN && o.kind != WC_PROBE_UDP &&
+	    o.kind != WC_PROBE_ICMP_ECHO && o.kind != WC_PROBE_ICMP6_ECHO) {
+		err = fail(why, -EINVAL, "probe: a trace takes tcp-syn, udp or icmp-echo probes");
+		goto out;
+	}
 
 	if (o.kind == WC_PROBE_EXPR) {
 		err = add_tpl(p, &o, o.expr, true, why);
@@ -720,10 +752,12 @@ int wc_probe_new(const struct wc_probe_opts *uo, struct wc_probe **out, char *wh
 	for (int fam = 4; fam <= 6; fam += 2) {
 		bool have = fam == 4 ? o.has_src4 : o.has_src6;
 
-		if (!have || (o.kind == WC_PROBE_ICMP_ECHO && fam == 6) ||
+		if (!have || (o.kind == WC_PROBE_ICMP_ECHO && fam == 6 && !o.trace) ||
 		    (o.kind == WC_PROBE_ICMP6_ECHO && fam == 4))
 			continue;
-		if (o.kind == WC_PROBE_UDP && o.payloads) {
+		if (o.trace) {
+			err = trace_tpl(p, &o, fam, sport, ex, ecap, why);
+		} else if (o.kind == WC_PROBE_UDP && o.payloads) {
 			/* one template per payload, the default first */
 			const struct wc_udp_payloads *u = o.payloads;
 
@@ -786,8 +820,15 @@ uint16_t wc_probe_expr_port(const struct wc_probe *p)
 	return p->expr_port;
 }
 
+uint32_t wc_probe_trace_mask(const struct wc_probe *p)
+{
+	return p->trace ? WC_PROBE_TRACE_MASK : 0;
+}
+
 uint32_t wc_probe_steer_flags(const struct wc_probe *p)
 {
+	if (p->trace && p->slot == SLOT_ICMP)
+		return (p->nt[0] ? WC_SF_ICMP : 0) | (p->nt[1] ? WC_SF_ICMP6 : 0);
 	switch (p->slot) {
 	case SLOT_TCP_SEQ: return WC_SF_TCP_SEQ;
 	case SLOT_TCP_ACK: return WC_SF_TCP_ACK;
@@ -805,7 +846,7 @@ uint32_t wc_probe_tcp_extra(const struct wc_probe *p)
 		for (unsigned i = 0; i < p->nt[f]; i++)
 			if (p->t[f][i].payload > m)
 				m = p->t[f][i].payload;
-	return m;
+	return m + wc_probe_trace_mask(p); /* tracing: the TTL bits widen the ack window */
 }
 
 uint16_t wc_probe_sport_lo(const struct wc_probe *p)
@@ -860,9 +901,15 @@ int wc_probe_make(const struct wc_probe *p, const struct wc_ipaddr *dst, uint16_
 	uint8_t *l4;
 	uint32_t s, c = 0;
 	unsigned alen = fi ? 16 : 4;
+	uint8_t ttl = (uint8_t)dport; /* tracing: the port argument is the TTL */
 
 	if (!p->nt[fi])
 		return -EAFNOSUPPORT;
+	if (p->trace) {
+		if (dport < 1 || dport > 255)
+			return -ERANGE;
+		dport = p->trace_dport;
+	}
 	t = &p->t[fi][p->payloads && p->payloads->idx ? p->payloads->idx[dport] : 0];
 	if (t->len > cap)
 		return -ENOSPC;
@@ -879,6 +926,8 @@ int wc_probe_make(const struct wc_probe *p, const struct wc_ipaddr *dst, uint16_
 	case SLOT_TCP_SEQ:
 	case SLOT_TCP_ACK:
 		c = cookie(p, t->fam, frame + t->l3 + (fi ? 8 : 12), dst->a, t->proto, t->sport, dport);
+		if (p->trace)
+			c = (c & ~WC_PROBE_TRACE_MASK) | ttl;
 		wr32(l4 + (t->slot == SLOT_TCP_SEQ ? 4 : 8), c);
 		s += (c >> 16) + (c & 0xffff);
 		break;
@@ -893,9 +942,31 @@ int wc_probe_make(const struct wc_probe *p, const struct wc_ipaddr *dst, uint16_
 	}
 	case SLOT_ICMP:
 		c = cookie(p, t->fam, frame + t->l3 + (fi ? 8 : 12), dst->a, t->proto, 0, 0);
+		if (p->trace) { /* the TTL in seq, its complement in the payload: the same sum */
+			c = (c & ~WC_PROBE_TRACE_MASK) | ttl;
+			wr16(l4 + 8, (uint16_t)(0xffffu - ttl));
+			s += 0xffffu - ttl;
+		}
 		wr32(l4 + 4, c);
 		s += (c >> 16) + (c & 0xffff);
 		break;
+	}
+	if (p->trace && t->slot == SLOT_UDP_SPORT) {
+		/* the checksum shall read X: the payload word W makes it so (RFC 1624's
+		 * arithmetic run backwards: W = ~X - sum, in one's complement) */
+		uint16_t x = (uint16_t)((c & 0x7f00) | ttl), w;
+
+		w = (uint16_t)~fold((uint32_t)(uint16_t)~x + fold(s));
+		wr16(l4 + 8, w);
+		s += w;
+	}
+	if (p->trace) {
+		if (fi) {
+			frame[t->l3 + 7] = ttl;
+		} else {
+			frame[t->l3 + 8] = ttl;
+			wr16(frame + t->l3 + 10, fold(sum16(t->ipsum, dst->a, 4) + ((uint32_t)ttl << 8)));
+		}
 	}
 	{
 		uint16_t ck = fold(s);
@@ -904,7 +975,7 @@ int wc_probe_make(const struct wc_probe *p, const struct wc_ipaddr *dst, uint16_
 			ck = 0xffff;
 		wr16(frame + t->l4ck, ck);
 	}
-	if (!fi)
+	if (!fi && !p->trace)
 		wr16(frame + t->l3 + 10, fold(sum16(t->ipsum, dst->a, 4)));
 	return t->len;
 }
@@ -1008,6 +1079,24 @@ static const struct tpl *tpl_for(const struct wc_probe *p, int fam, uint16_t dpo
 	return &p->t[fi][p->payloads && p->payloads->idx ? p->payloads->idx[dport] : 0];
 }
 
+/* The L4 protocol of a family's probes (a trace's echo is ICMP or ICMPv6 by family). */
+static uint8_t fam_proto(const struct wc_probe *p, int fam)
+{
+	int fi = fam == 4 ? 0 : 1;
+
+	return p->nt[fi] ? p->t[fi][0].proto : p->proto;
+}
+
+/* Tracing: does a 32-bit word carry cookie c with a TTL in its low byte? Then the TTL. */
+static int trace_ttl(uint32_t word, uint32_t c)
+{
+	uint8_t ttl = (uint8_t)(word & WC_PROBE_TRACE_MASK);
+
+	if ((word ^ c) & ~WC_PROBE_TRACE_MASK || !ttl)
+		return -1;
+	return ttl;
+}
+
 static const char *unreach_name(int fam, uint8_t type, uint8_t code)
 {
 	if (fam == 4) {
@@ -1052,28 +1141,44 @@ static int classify_quote(const struct wc_probe *p, const struct l3 *outer, uint
 	const uint8_t *l4;
 	const struct tpl *t;
 	uint16_t sp, dp;
+	uint32_t c;
+	int ttl = 0;
 
 	if (outer->l4len < 8 || parse_l3(outer->l4 + 8, outer->l4len - 8, true, &q) ||
-	    q.fam != outer->fam || q.proto != p->proto || q.l4len < 8)
+	    q.fam != outer->fam || q.proto != fam_proto(p, q.fam) || q.l4len < 8)
 		return -ENOENT;
 	l4 = q.l4;
 	sp = rd16(l4);
 	dp = rd16(l4 + 2);
+	if (p->trace && q.proto != IPPROTO_ICMP && q.proto != IPPROTO_ICMPV6 &&
+	    dp != p->trace_dport)
+		return -ENOENT;
 	switch (p->slot) {
 	case SLOT_TCP_SEQ:
 		t = tpl_for(p, q.fam, dp);
-		if (!t || sp != t->sport ||
-		    rd32(l4 + 4) != cookie(p, q.fam, q.src, q.dst, IPPROTO_TCP, sp, dp))
+		c = cookie(p, q.fam, q.src, q.dst, IPPROTO_TCP, sp, dp);
+		if (!t || sp != t->sport)
+			return -ENOENT;
+		if (p->trace ? (ttl = trace_ttl(rd32(l4 + 4), c)) < 0 : rd32(l4 + 4) != c)
 			return -ENOENT;
 		break;
 	case SLOT_UDP_SPORT:
-		if (sp != wc_cookie_sport(cookie(p, q.fam, q.src, q.dst, IPPROTO_UDP, 0, dp),
-					  p->sport_lo, p->sport_n))
+		c = cookie(p, q.fam, q.src, q.dst, IPPROTO_UDP, 0, dp);
+		if (sp != wc_cookie_sport(c, p->sport_lo, p->sport_n))
 			return -ENOENT;
+		if (p->trace) { /* the checksum: cookie bits 8-14 and the TTL */
+			uint16_t x = rd16(l4 + 6);
+
+			ttl = x & WC_PROBE_TRACE_MASK;
+			if ((x & 0xff00) != (c & 0x7f00) || !ttl)
+				return -ENOENT;
+		}
 		break;
 	case SLOT_ICMP:
-		if (l4[0] != (q.fam == 4 ? 8 : 128) ||
-		    rd32(l4 + 4) != cookie(p, q.fam, q.src, q.dst, q.proto, 0, 0))
+		c = cookie(p, q.fam, q.src, q.dst, q.proto, 0, 0);
+		if (l4[0] != (q.fam == 4 ? 8 : 128))
+			return -ENOENT;
+		if (p->trace ? (ttl = trace_ttl(rd32(l4 + 4), c)) < 0 : rd32(l4 + 4) != c)
 			return -ENOENT;
 		dp = 0;
 		break;
@@ -1081,7 +1186,7 @@ static int classify_quote(const struct wc_probe *p, const struct l3 *outer, uint
 		return -ENOENT;
 	}
 	set_addr(&r->target, q.fam, q.dst);
-	r->tport = dp;
+	r->tport = p->trace ? (uint16_t)ttl : dp;
 	r->classification = unreach_name(outer->fam, type, code);
 	r->success = false;
 	r->icmp_type = type;
@@ -1136,7 +1241,14 @@ int wc_probe_classify(const struct wc_probe *p, const uint8_t *f, size_t len,
 		if (!t || dp != t->sport)
 			return -ENOENT;
 		c = cookie(p, h.fam, h.dst, h.src, IPPROTO_TCP, dp, sp);
-		if (p->slot == SLOT_TCP_SEQ) {
+		if (p->trace) { /* the probe's seq (ack - 1) holds the TTL */
+			int ttl = p->slot == SLOT_TCP_SEQ && (fl & 0x10) && sp == p->trace_dport
+					  ? trace_ttl(ack - 1, c) : -1;
+
+			if (ttl < 0)
+				return -ENOENT;
+			r->tport = (uint16_t)ttl;
+		} else if (p->slot == SLOT_TCP_SEQ) {
 			if (!(fl & 0x10) || !wc_cookie_ack_ok(ack, c, t->payload))
 				return -ENOENT;
 		} else if (p->slot == SLOT_TCP_ACK) {
@@ -1148,7 +1260,8 @@ int wc_probe_classify(const struct wc_probe *p, const uint8_t *f, size_t len,
 		r->sport = sp;
 		r->dport = dp;
 		r->target = r->saddr;
-		r->tport = sp;
+		if (!p->trace)
+			r->tport = sp;
 		r->tcp_flags = fl;
 		r->window = rd16(l4 + 14);
 		if ((fl & 0x12) == 0x12) {
@@ -1166,7 +1279,7 @@ int wc_probe_classify(const struct wc_probe *p, const uint8_t *f, size_t len,
 	case IPPROTO_UDP: {
 		uint16_t sp, dp;
 
-		if (h.l4len < 8 || p->slot != SLOT_UDP_SPORT)
+		if (h.l4len < 8 || p->slot != SLOT_UDP_SPORT || p->trace) /* no TTL in a UDP answer */
 			return -ENOENT;
 		sp = rd16(l4);
 		dp = rd16(l4 + 2);
@@ -1192,9 +1305,14 @@ int wc_probe_classify(const struct wc_probe *p, const uint8_t *f, size_t len,
 		r->icmp_type = type;
 		r->icmp_code = code;
 		if (type == (h.fam == 4 ? 0 : 129)) { /* echo reply */
-			if (p->slot != SLOT_ICMP || p->proto != h.proto ||
-			    rd32(l4 + 4) != cookie(p, h.fam, h.dst, h.src, h.proto, 0, 0))
+			uint32_t c = cookie(p, h.fam, h.dst, h.src, h.proto, 0, 0);
+			int ttl = 0;
+
+			if (p->slot != SLOT_ICMP || fam_proto(p, h.fam) != h.proto)
 				return -ENOENT;
+			if (p->trace ? (ttl = trace_ttl(rd32(l4 + 4), c)) < 0 : rd32(l4 + 4) != c)
+				return -ENOENT;
+			r->tport = (uint16_t)ttl;
 			r->target = r->saddr;
 			r->classification = "echo-reply";
 			r->success = true;

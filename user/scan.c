@@ -400,6 +400,8 @@ static void *tx_main(void *arg)
 			}
 			if (retry && wc_dedup_has(s->dd, idx))
 				continue;
+			if (s->o->skip && s->o->skip(idx, s->o->skip_arg))
+				continue;
 			wc_targets_get(s->t, idx, &a, &dport);
 			len = wc_probe_make(s->probe, &a, dport, frames[k], cap);
 			if (len < 0)
@@ -983,6 +985,7 @@ static int setup(struct scan *s, char *why)
 			.sport_n = wc_probe_sport_n(s->probe),
 			.tcp_extra = wc_probe_tcp_extra(s->probe),
 			.mode = o->mode,
+			.trace_mask = wc_probe_trace_mask(s->probe),
 		};
 		l->started = !pthread_create(&l->th, NULL, steer_load_main, l);
 		if (!l->started)

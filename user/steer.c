@@ -103,6 +103,7 @@ int wc_steer_open(struct wc_steer **out, const struct wc_steer_opts *uo)
 	ro->cfg_sport_lo = o.sport_lo;
 	ro->cfg_sport_n = o.sport_n ? o.sport_n : 1;
 	ro->cfg_tcp_extra = o.tcp_extra;
+	ro->cfg_trace_mask = o.trace_mask;
 	if (o.flags & WC_SF_MAP) {
 		uint32_t n = o.map_entries ? o.map_entries : 1;
 

@@ -70,6 +70,18 @@ struct wc_probe_opts {
 	uint16_t sport_lo;                       /* UDP cookie ports [lo, lo + n); 0: 32768 ... */
 	uint32_t sport_n;                        /* ... 28232 of them (to 60999) */
 	uint64_t key[2];                         /* the cookie key (SipHash-2-4) */
+	/* Tracing (wirecraft/trace.h; kinds tcp-syn, udp, icmp-echo: the echo of each family,
+	 * icmpv6-echo: IPv6 only). wc_probe_make's port is then the TTL (IPv6 hop limit,
+	 * 1..255) and the destination port is trace_dport. The TTL travels where every answer
+	 * hands it back, the cookie keeping the bits above it: the low byte of the TCP seq (an
+	 * ICMP error quotes it, a SYN-ACK or RST acknowledges it), of the echo sequence (the
+	 * payload's first word compensates it, so the ICMP checksum stays the same for every TTL
+	 * of a target, as Paris traceroute keeps it) or of the UDP checksum (steered by the
+	 * payload's first word; the ports stay the target's). The flow (addresses, protocol,
+	 * ports) is thus one per target: load balancers send every TTL down the same path. An
+	 * answer's wc_probe_reply.tport is the TTL of the probe it answers. */
+	bool trace;
+	uint16_t trace_dport;
 };
 
 struct wc_probe;
@@ -90,6 +102,9 @@ uint16_t wc_probe_expr_port(const struct wc_probe *p);
 uint32_t wc_probe_steer_flags(const struct wc_probe *p);
 uint32_t wc_probe_tcp_extra(const struct wc_probe *p);
 uint16_t wc_probe_sport_lo(const struct wc_probe *p);
+/* Tracing: the cookie bits that carry the TTL (WC_PROBE_TRACE_MASK); 0 otherwise. */
+#define WC_PROBE_TRACE_MASK 0xffu
+uint32_t wc_probe_trace_mask(const struct wc_probe *p);
 uint32_t wc_probe_sport_n(const struct wc_probe *p);
 /* Largest frame a probe takes. */
 size_t wc_probe_max_len(const struct wc_probe *p);

@@ -159,6 +159,10 @@ struct wc_scan_opts {
 	 * starts, any probe leaves or any answer is read: where a program gives up its
 	 * privileges. A negative errno stops the scan with it. NULL: nothing to do. */
 	int (*on_ready)(void *arg);
+	/* On the sending threads, for each pair about to be probed: true leaves it out (a trace
+	 * probes no TTL beyond a target's distance). Must be cheap and thread-safe. NULL: none. */
+	bool (*skip)(uint64_t index, void *arg);
+	void *skip_arg;
 };
 
 /* Run a scan. Returns 0 (*st filled, *state filled: complete or not), or -errno with `why`:

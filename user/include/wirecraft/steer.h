@@ -81,6 +81,7 @@ struct wc_steer_opts {
 	uint32_t map_entries; /* WC_SF_MAP: room in the expected-reply map */
 	uint32_t copy_bytes;  /* WC_SF_COPY: ring buffer size (power of 2); 0: 4 MiB */
 	enum wc_xdp_mode mode;
+	uint32_t trace_mask;  /* tracing: the low bits of the TCP seq / echo cookies (the TTL) */
 };
 
 /* Open and load (verifier included); nothing attached yet. */

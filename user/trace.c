@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/* Stateless tracing (wirecraft/trace.h): a scan whose second coordinate is the TTL, its
+ * answers gathered into paths and links once it is over.
+ *
+ * Nothing is kept per probe while the trace runs: the answers are appended as they come (one
+ * record each, deduplicated per (target, TTL) by the scan), and only at the end sorted by
+ * their pair index, which puts every target's answers together in TTL order. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wirecraft/trace.h"
+
+struct rec {
+	uint64_t index;
+	struct wc_ipaddr target, addr;
+	double rtt_ms;
+	const char *reply;
+	uint8_t ttl, reply_ttl;
+};
+
+struct wc_trace {
+	/* while running */
+	struct rec *recs;
+	size_t nrecs, cap;
+	bool oom;
+	void (*progress)(const struct wc_scan_stats *st, void *arg);
+	void *arg;
+	/* the preprobe: per target address, its distance (0: not known, every TTL) */
+	uint8_t *dist;
+	uint32_t nttl;
+	uint8_t min_ttl;
+	uint64_t preprobes, skipped;
+	/* after */
+	uint64_t ntargets, nreached;
+	struct wc_trace_path *paths;
+	size_t npaths;
+	struct wc_trace_link *links;
+	size_t nlinks;
+};
+
+static int addr_cmp(const struct wc_ipaddr *a, const struct wc_ipaddr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->a, b->a, a->family == 0 ? 0 : 16);
+}
+
+static bool at_target(const struct rec *r);
+
+/* On the scan's receiving thread (one for all queues): append, nothing else. */
+static void collect(const struct wc_scan_result *r, void *arg)
+{
+	struct wc_trace *tr = arg;
+	struct rec *x;
+
+	if (tr->nrecs == tr->cap) {
+		size_t cap = tr->cap ? tr->cap * 2 : 4096;
+		struct rec *n = realloc(tr->recs, cap * sizeof(*n));
+
+		if (!n) {
+			tr->oom = true;
+			return;
+		}
+		tr->recs = n;
+		tr->cap = cap;
+	}
+	x = &tr->recs[tr->nrecs++];
+	x->index = r->index;
+	x->target = r->r.target;
+	x->addr = r->r.saddr;
+	x->rtt_ms = r->rtt_us < 0 ? -1 : r->rtt_us / 1e3;
+	x->reply = r->r.classification;
+	x->ttl = (uint8_t)r->r.tport;
+	x->reply_ttl = r->r.ttl;
+}
+
+/* The initial TTL a host most likely used: the smallest usual one at or above what came. */
+static unsigned hops_back(uint8_t reply_ttl)
+{
+	unsigned init = reply_ttl <= 64 ? 64 : reply_ttl <= 128 ? 128 : 255;
+
+	return init - reply_ttl;
+}
+
+/* The preprobe's answers (on the receiving thread): index is the target address's ordinal. */
+static void collect_pre(const struct wc_scan_result *r, void *arg)
+{
+	struct wc_trace *tr = arg;
+	struct rec x = {.target = r->r.target, .addr = r->r.saddr, .reply = r->r.classification};
+	unsigned d;
+
+	if (!at_target(&x))
+		return; /* a time exceeded at max_ttl: farther than that, every TTL */
+	d = hops_back(r->r.ttl) + 1;
+	tr->dist[r->index] = (uint8_t)(d < 255 ? d : 255);
+}
+
+/* Phase two, on the sending threads: no TTL beyond the target's distance and one more. */
+static bool skip_far(uint64_t index, void *arg)
+{
+	struct wc_trace *tr = arg;
+	uint8_t d = tr->dist[index / tr->nttl];
+	unsigned ttl = tr->min_ttl + (unsigned)(index % tr->nttl);
+
+	if (!d || ttl <= d + 1u)
+		return false;
+	__atomic_fetch_add(&tr->skipped, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+static void progress(const struct wc_scan_stats *st, void *arg)
+{
+	struct wc_trace *tr = arg;
+
+	if (tr->progress)
+		tr->progress(st, tr->arg);
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int link_cmp(const void *a, const void *b)
+{
+	const struct wc_trace_link *x = a, *y = b;
+	int c = addr_cmp(&x->from, &y->from);
+
+	return c ? c : addr_cmp(&x->to, &y->to);
+}
+
+/* Did the probe get to the target? Its address answered, or a reply only the destination
+ * sends (a closed port's RST or port unreachable: an IPv6 host answers for an address routed
+ * to it locally from one of its interface addresses). */
+static bool at_target(const struct rec *r)
+{
+	static const char *const dest[] = {"synack", "rst", "tcp", "echo-reply", "port-unreach",
+					   "proto-unreach"};
+
+	if (!addr_cmp(&r->addr, &r->target))
+		return true;
+	for (size_t i = 0; i < sizeof(dest) / sizeof(dest[0]); i++)
+		if (r->reply && !strcmp(r->reply, dest[i]))
+			return true;
+	return false;
+}
+
+/* One target's answers, recs[0..n) in TTL order, into a path. */
+static int make_path(struct wc_trace_path *p, const struct rec *recs, size_t n, unsigned min_ttl)
+{
+	unsigned last = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->target = recs[0].target;
+	for (size_t i = 0; i < n; i++) {
+		if (at_target(&recs[i])) { /* the end */
+			p->reached = true;
+			p->dest_ttl = recs[i].ttl;
+			last = recs[i].ttl;
+			break;
+		}
+		last = recs[i].ttl;
+	}
+	p->nhops = last - min_ttl + 1;
+	p->hops = calloc(p->nhops, sizeof(*p->hops));
+	if (!p->hops)
+		return -ENOMEM;
+	for (unsigned i = 0; i < p->nhops; i++)
+		p->hops[i].ttl = (uint8_t)(min_ttl + i);
+	for (size_t i = 0; i < n && recs[i].ttl <= last; i++) {
+		struct wc_trace_hop *h = &p->hops[recs[i].ttl - min_ttl];
+
+		h->addr = recs[i].addr;
+		h->rtt_ms = recs[i].rtt_ms;
+		h->reply = recs[i].reply;
+		h->reply_ttl = recs[i].reply_ttl;
+	}
+	return 0;
+}
+
+static int finish(struct wc_trace *tr, unsigned min_ttl, unsigned nttl)
+{
+	size_t ngroups = 0, nl = 0, cap = 0;
+
+	qsort(tr->recs, tr->nrecs, sizeof(*tr->recs), rec_cmp);
+	for (size_t i = 0; i < tr->nrecs; i++)
+		if (!i || tr->recs[i].index / nttl != tr->recs[i - 1].index / nttl)
+			ngroups++;
+	tr->paths = calloc(ngroups ? ngroups : 1, sizeof(*tr->paths));
+	if (!tr->paths)
+		return -ENOMEM;
+	for (size_t i = 0, j; i < tr->nrecs; i = j) {
+		struct wc_trace_path *p = &tr->paths[tr->npaths];
+
+		for (j = i + 1; j < tr->nrecs && tr->recs[j].index / nttl == tr->recs[i].index / nttl; j++)
+			;
+		if (make_path(p, tr->recs + i, j - i, min_ttl))
+			return -ENOMEM;
+		tr->npaths++;
+		if (p->reached)
+			tr->nreached++;
+		/* links: routers at consecutive TTLs */
+		for (unsigned k = 0; k + 1 < p->nhops; k++) {
+			const struct wc_trace_hop *a = &p->hops[k], *b = &p->hops[k + 1];
+
+			if (!a->addr.family || !b->addr.family || !addr_cmp(&a->addr, &b->addr))
+				continue;
+			if (nl == cap) {
+				size_t nc = cap ? cap * 2 : 1024;
+				struct wc_trace_link *n = realloc(tr->links, nc * sizeof(*n));
+
+				if (!n)
+					return -ENOMEM;
+				tr->links = n;
+				cap = nc;
+			}
+			tr->links[nl++] = (struct wc_trace_link){
+				.from = a->addr, .to = b->addr, .ttl = a->ttl, .paths = 1};
+		}
+	}
+	/* deduplicated: one link per router pair, counting the paths that have it */
+	qsort(tr->links, nl, sizeof(*tr->links), link_cmp);
+	for (size_t i = 0; i < nl; i++) {
+		struct wc_trace_link *l = &tr->links[i];
+
+		if (tr->nlinks && !link_cmp(&tr->links[tr->nlinks - 1], l)) {
+			struct wc_trace_link *d = &tr->links[tr->nlinks - 1];
+
+			d->paths++;
+			if (l->ttl < d->ttl)
+				d->ttl = l->ttl;
+			continue;
+		}
+		tr->links[tr->nlinks++] = *l;
+	}
+	free(tr->recs);
+	tr->recs = NULL;
+	tr->nrecs = tr->cap = 0;
+	return 0;
+}
+
+/* Phase one of a preprobe: each target once at max_ttl, its distance into tr->dist. */
+static int preprobe(struct wc_trace *tr, const struct wc_trace_opts *o, unsigned max_ttl,
+		    struct wc_scan_stats *st, char *why)
+{
+	struct wc_scan_opts so = o->scan;
+	struct wc_ports *one = malloc(sizeof(*one));
+	struct wc_targets *t = NULL;
+	int err;
+
+	if (!one)
+		return -ENOMEM;
+	one->n = 1;
+	one->port[0] = (uint16_t)max_ttl;
+	err = wc_targets_new(o->targets, one, &t);
+	free(one);
+	if (err)
+		return err;
+	if (wc_targets_addrs(t) > (1u << 28)) {
+		wc_targets_free(t);
+		if (why)
+			snprintf(why, WC_SCAN_WHY, "trace: --preprobe keeps a byte per target: at "
+				 "most 2^28 of them");
+		return -E2BIG;
+	}
+	tr->dist = calloc(wc_targets_addrs(t), 1);
+	if (!tr->dist) {
+		wc_targets_free(t);
+		return -ENOMEM;
+	}
+	so.sz = sizeof(so);
+	so.targets = t;
+	so.probe.sz = sizeof(so.probe);
+	so.probe.trace = true;
+	so.probe.trace_dport = o->dport ? o->dport : so.probe.kind == WC_PROBE_UDP ? 33434 : 80;
+	so.all_replies = true;
+	so.retries = 0;
+	so.on_result = collect_pre;
+	so.progress = progress;
+	so.arg = tr;
+	err = wc_scan(&so, st, NULL, why);
+	tr->preprobes = st->sent;
+	wc_targets_free(t);
+	return err;
+}
+
+int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_scan_stats *st,
+	     char *why)
+{
+	struct wc_trace_opts o;
+	struct wc_scan_opts so;
+	struct wc_ports *ports = NULL;
+	struct wc_targets *t = NULL;
+	struct wc_trace *tr = NULL;
+	unsigned min_ttl, max_ttl;
+	int err;
+
+	if (why)
+		why[0] = '\0';
+	if (!uo || !out || !st || uo->sz < sizeof(o) || !uo->targets) {
+		if (why)
+			snprintf(why, WC_SCAN_WHY, "trace: bad options");
+		return -EINVAL;
+	}
+	o = *uo;
+	memset(st, 0, sizeof(*st));
+	min_ttl = o.min_ttl ? o.min_ttl : 1;
+	max_ttl = o.max_ttl ? o.max_ttl : 30;
+	if (max_ttl < min_ttl) {
+		if (why)
+			snprintf(why, WC_SCAN_WHY, "trace: the first TTL (%u) is above the last (%u)",
+				 min_ttl, max_ttl);
+		return -EINVAL;
+	}
+	ports = malloc(sizeof(*ports));
+	tr = calloc(1, sizeof(*tr));
+	if (!ports || !tr) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ports->n = max_ttl - min_ttl + 1;
+	for (unsigned i = 0; i < ports->n; i++)
+		ports->port[i] = (uint16_t)(min_ttl + i);
+	err = wc_targets_new(o.targets, ports, &t);
+	if (err) {
+		if (why)
+			snprintf(why, WC_SCAN_WHY, "trace: %s", err == -ENOENT ? "no targets"
+							       : err == -E2BIG ? "too many targets x TTLs"
+									       : strerror(-err));
+		goto out;
+	}
+	tr->ntargets = wc_targets_addrs(t);
+	tr->progress = o.scan.progress;
+	tr->arg = o.scan.arg;
+	tr->nttl = ports->n;
+	tr->min_ttl = (uint8_t)min_ttl;
+	if (o.preprobe) {
+		err = preprobe(tr, &o, max_ttl, st, why);
+		if (err)
+			goto out;
+	}
+	so = o.scan;
+	so.sz = sizeof(so);
+	so.targets = t;
+	so.probe.sz = sizeof(so.probe);
+	so.probe.trace = true;
+	so.probe.trace_dport = o.dport ? o.dport : so.probe.kind == WC_PROBE_UDP ? 33434 : 80;
+	so.all_replies = true; /* time exceeded is no success to a scan, and all a trace wants */
+	so.on_result = collect;
+	so.progress = progress;
+	so.arg = tr;
+	if (tr->dist) {
+		so.skip = skip_far;
+		so.skip_arg = tr;
+	}
+	{
+		struct wc_scan_stats pre = *st;
+
+		err = wc_scan(&so, st, NULL, why);
+		if (err)
+			goto out;
+		if (tr->dist) { /* the whole trace's counts: both phases */
+			st->sent += pre.sent;
+			st->replies += pre.replies;
+			st->drops += pre.drops;
+			st->elapsed_s += pre.elapsed_s;
+			st->send_s += pre.send_s;
+		}
+	}
+	if (tr->oom) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = finish(tr, min_ttl, ports->n);
+out:
+	if (err == -ENOMEM && why && !why[0])
+		snprintf(why, WC_SCAN_WHY, "trace: out of memory");
+	wc_targets_free(t);
+	free(ports);
+	if (err) {
+		wc_trace_free(tr);
+		return err;
+	}
+	*out = tr;
+	return 0;
+}
+
+void wc_trace_free(struct wc_trace *tr)
+{
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->npaths; i++)
+		free(tr->paths[i].hops);
+	free(tr->paths);
+	free(tr->links);
+	free(tr->recs);
+	free(tr->dist);
+	free(tr);
+}
+
+size_t wc_trace_npaths(const struct wc_trace *tr)
+{
+	return tr->npaths;
+}
+
+const struct wc_trace_path *wc_trace_path(const struct wc_trace *tr, size_t i)
+{
+	return i < tr->npaths ? &tr->paths[i] : NULL;
+}
+
+size_t wc_trace_nlinks(const struct wc_trace *tr)
+{
+	return tr->nlinks;
+}
+
+const struct wc_trace_link *wc_trace_link(const struct wc_trace *tr, size_t i)
+{
+	return i < tr->nlinks ? &tr->links[i] : NULL;
+}
+
+uint64_t wc_trace_preprobes(const struct wc_trace *tr)
+{
+	return tr->preprobes;
+}
+
+uint64_t wc_trace_skipped(const struct wc_trace *tr)
+{
+	return tr->skipped;
+}
+
+uint64_t wc_trace_ntargets(const struct wc_trace *tr)
+{
+	return tr->ntargets;
+}
+
+uint64_t wc_trace_nreached(const struct wc_trace *tr)
+{
+	return tr->nreached;
+}
