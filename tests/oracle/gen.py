@@ -18,7 +18,8 @@ enums as integers), MAC / IPv4 / IPv6 addresses as strings (IPv6 compressed as
 inet_ntop writes it), bytes as lowercase hex, TCP options as [name, value]
 pairs (value null, integer, hex string or list of integers; name an integer for
 unknown kinds), IP options as the hex of their raw bytes, packet-valued fields
-as the hex of the packet.  Only fields present in the dissection are listed.
+as the hex of the packet, except DNS's record fields (qd, an, ns, ar): the list of
+their records' layers, in the same shape, or null; DNS TXT strings as a list of hex.  Only fields present in the dissection are listed.
 
 Scapy never sends anything here: sockets are disabled and name resolution is
 restricted to numeric addresses.  Any line that cannot be evaluated, that
@@ -50,6 +51,8 @@ ALLOWED_LAYERS = {
     "ICMPv6ND_Redirect", "ICMPv6NDOptSrcLLAddr", "ICMPv6NDOptDstLLAddr",
     "ICMPv6NDOptPrefixInfo", "ICMPv6NDOptMTU", "ICMPv6NDOptRedirectedHdr",
     "Raw", "Padding",
+    # DNS (issue 10)
+    "DNS", "DNSQR", "DNSRR", "DNSRRMX", "DNSRRSOA", "DNSRRSRV", "DNSRROPT",
 }
 FIRST_LAYERS = {"Ether", "IP", "IPv6"}
 MAX_SET = 64
@@ -150,6 +153,11 @@ class Serializer:
         self.F = F
         self.Packet = Packet
         self.TCPOptionsField = TCPOptionsField
+        try:
+            from scapy.layers.dns import DNSRRField
+        except ImportError:
+            DNSRRField = None
+        self.DNSRRField = DNSRRField
 
     def resolve(self, fld, pkt):
         """The concrete field behind ConditionalField / MultipleTypeField / Emph."""
@@ -183,8 +191,14 @@ class Serializer:
                     raise OracleError("%s: unexpected TCP option value %r" % (where, opt))
                 out.append([name if isinstance(name, str) else int(name), oval])
             return out
+        if self.DNSRRField and isinstance(fld, self.DNSRRField):
+            if isinstance(val, self.Packet):
+                return self.layers(val, where)
+            return bytes(val).hex()
         if isinstance(fld, F.PacketListField):
             return b"".join(bytes(p) for p in val).hex()
+        if isinstance(val, list) and all(isinstance(x, (bytes, bytearray)) for x in val):
+            return [bytes(x).hex() for x in val]  # DNS TXT strings
         if isinstance(val, self.Packet):
             return bytes(val).hex()
         if isinstance(fld, F.IP6Field) and isinstance(val, str):

@@ -48,4 +48,7 @@ WC_CORR_ANSWERS(wc_corr_icmp6_nd_ra_answers);
 WC_CORR_HASHRET(wc_corr_icmp6_nd_tgt_hashret); /* NS and NA */
 WC_CORR_ANSWERS(wc_corr_icmp6_nd_na_answers);
 
+/* corr_dns.c */
+WC_CORR_ANSWERS(wc_corr_dns_answers);
+
 #endif

@@ -28,6 +28,9 @@ extern const struct wc_proto wc_proto_icmp6_echo_request, wc_proto_icmp6_echo_re
 /* IPv6 extension headers (ipv6_ext.c). */
 extern const struct wc_proto wc_proto_ipv6_hopbyhop, wc_proto_ipv6_destopt,
 	wc_proto_ipv6_routing, wc_proto_ipv6_fragment;
+/* DNS (dns.c). */
+extern const struct wc_proto wc_proto_dns, wc_proto_dnsqr, wc_proto_dnsrr, wc_proto_dnsrrmx,
+	wc_proto_dnsrrsoa, wc_proto_dnsrrsrv, wc_proto_dnsrropt;
 /* Where Scapy's ND and MLD classes send by default (their overload_fields). */
 #define IP6_ALL_NODES WC_IP6(0xff02000000000000, 1)
 #define IP6_ALL_ROUTERS WC_IP6(0xff02000000000000, 2)
@@ -90,6 +93,14 @@ static const struct wc_proto *const protos[] = {
 	&wc_proto_ipv6_fragment,
 	&wc_proto_raw,
 	&wc_proto_padding,
+	/* DNS (issue 10): the message and its records. */
+	&wc_proto_dns,
+	&wc_proto_dnsqr,
+	&wc_proto_dnsrr,
+	&wc_proto_dnsrrmx,
+	&wc_proto_dnsrrsoa,
+	&wc_proto_dnsrrsrv,
+	&wc_proto_dnsrropt,
 };
 
 /* Order matters when dissecting (first match wins) and when building (last match wins),
@@ -183,6 +194,14 @@ static const struct wc_bind binds[] = {
 	{&wc_proto_snap, &wc_proto_arp, {{"code", 0x0806}}},
 	{&wc_proto_snap, &wc_proto_ip, {{"code", 0x0800}}},
 	{&wc_proto_snap, &wc_proto_ipv6, {{"code", 0x86dd}}},
+	/* DNS (issue 10), in Scapy 2.5's order: dissecting takes the first that matches,
+	 * building the last (UDP sport 53, TCP sport 53). */
+	{&wc_proto_udp, &wc_proto_dns, {{"dport", 5353}}},
+	{&wc_proto_udp, &wc_proto_dns, {{"sport", 5353}}},
+	{&wc_proto_udp, &wc_proto_dns, {{"dport", 53}}},
+	{&wc_proto_udp, &wc_proto_dns, {{"sport", 53}}},
+	{&wc_proto_tcp, &wc_proto_dns, {{"dport", 53}}},
+	{&wc_proto_tcp, &wc_proto_dns, {{"sport", 53}}},
 };
 
 const struct wc_proto *wc_proto_find(const char *name)
