@@ -219,11 +219,17 @@ static size_t list_dlen(struct wc_layer *l, const uint8_t *hdr, size_t off, size
 	struct walk w = {.msg = hdr + lf, .mlen = off - lf + avail, .pos = off - lf,
 			 .end = off - lf + avail};
 
+	/* The header alone: Scapy stops there, with a DNS layer (its records unread). A
+	 * count larger than the bytes after the header: Scapy takes no record for it (and
+	 * reads the next list from the same place, as here). */
+	if ((fi == F_QD && avail == 0) || count > w.mlen - 12)
+		return 0;
 	for (uint64_t i = 0; i < count; i++)
 		if (!walk_record(&w, fi == F_QD, (unsigned)i)) {
 			/* Records cut short: Scapy's struct.unpack raises and the whole
-			 * message is Raw (dns_payload_len says so). */
-			l->status = WC_LS_TRUNCATED;
+			 * message is Raw (dns_payload_len says so); a cut question does
+			 * not raise there: the layer stays, marked. */
+			l->status = fi == F_QD ? WC_LS_MALFORMED : WC_LS_TRUNCATED;
 			return avail;
 		}
 	if (w.why & WC_DN_BAD)
