@@ -14,6 +14,8 @@ PKGS=(
   procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
+  # DNS (issue 10): tests/net/test_dns.sh's server (the binary only: no system service) and client
+  dnsmasq-base bind9-dnsutils
 )
 
 missing=()
