@@ -16,6 +16,8 @@ PKGS=(
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
   # traceroute: the reference tools of tests/net/test_traceroute.sh and bench/trace/
   traceroute mtr-tiny scamper
+  # DNS (issue 10): tests/net/test_dns.sh's server (the binary only: no system service) and client
+  dnsmasq-base bind9-dnsutils
 )
 
 missing=()

@@ -19,9 +19,21 @@ static const char *kind_name(const struct wc_field *f)
 		[WC_K_UINT] = "int", [WC_K_XINT] = "hex int", [WC_K_ENUM] = "enum",
 		[WC_K_FLAGS] = "flags", [WC_K_MAC] = "MAC", [WC_K_IPV4] = "IPv4",
 		[WC_K_IPV6] = "IPv6", [WC_K_BYTES] = "bytes", [WC_K_TCPOPTS] = "TCP options",
-		[WC_K_IPOPTS] = "IP options",
+		[WC_K_IPOPTS] = "IP options", [WC_K_DNSNAME] = "DNS name", [WC_K_DNSTXT] = "DNS text",
+		[WC_K_RRLIST] = "DNS records",
 	};
 	return f->kind < sizeof(names) / sizeof(names[0]) && names[f->kind] ? names[f->kind] : "?";
+}
+
+/* A list of records by its layers' names, as Scapy's ls shows <DNSQR  |>; None if empty. */
+static void records_default(const struct wc_pkt *pkt, unsigned fi, char *out, size_t cap)
+{
+	const struct wc_pkt *sub = pkt->l[0].v[fi].blen ? wc_sub_expand(pkt, 0, fi, NULL) : NULL;
+	size_t o = 0;
+
+	snprintf(out, cap, "None");
+	for (unsigned j = 0; sub && j < sub->nlayers && o < cap; j++)
+		o += (size_t)snprintf(out + o, cap - o, "%s%s()", j ? "/" : "", sub->l[j].proto->name);
 }
 
 static void one_layer(const struct wc_proto *p)
@@ -48,6 +60,8 @@ static void one_layer(const struct wc_proto *p)
 			snprintf(def, sizeof(def), "(computed)");
 		else if (!(pkt.l[0].here & (1u << i)))
 			snprintf(def, sizeof(def), "(conditional)");
+		else if (f->kind == WC_K_RRLIST)
+			records_default(&pkt, i, def, sizeof(def));
 		else if (wc_fmt_field_value(&pkt.l[0], i, true, def, sizeof(def)) < 0)
 			def[0] = 0;
 		printf("%-12s: %-12s %-9s = %s\n", f->name, kind_name(f), width, def);

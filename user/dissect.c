@@ -36,7 +36,8 @@ static long read_fields(struct wc_layer *l, const uint8_t *b, size_t avail)
 			bit += f->bits;
 		} else {
 			size_t left = avail - bit / 8;
-			size_t n = f->dlen ? f->dlen(l, left) : left;
+			size_t n = f->dlen_at ? f->dlen_at(l, b, bit / 8, left)
+				   : f->dlen ? f->dlen(l, left) : left;
 
 			if (n > left) {
 				l->status = WC_LS_MALFORMED;
@@ -142,6 +143,7 @@ int wc_dissect(struct wc_pkt *p, const uint8_t *bytes, size_t len, const struct 
 		memset(l, 0, sizeof(*l));
 		l->proto = pr;
 		l->off = (uint32_t)off;
+		l->below = p->nlayers ? p->l[p->nlayers - 1].proto : NULL;
 		h = read_fields(l, bytes + off, end - off);
 		size_t avail = h < 0 ? 0 : end - off - (size_t)h;
 		size_t pl = h < 0 ? 0 : pr->payload_len ? pr->payload_len(l, avail) : avail;

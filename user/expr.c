@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsname.h"
 #include "expr_lex.h"
 #include "set_impl.h"
 #include "wirecraft/proto.h"
@@ -1529,6 +1530,240 @@ static int conv_ipopts(struct ctx *c, const struct wc_field *f, const struct vno
 	return store_bytes(c, f, v->col, sp, buf, len);
 }
 
+/* ------------------------------------------------ DNS names, TXT, records ---- */
+
+/* Names and TXT strings are kept as their wire bytes (dnsname.c encodes them as Scapy's
+ * DNSStrField and DNSTextField do), so building copies them like any byte string. */
+typedef long (*encode_fn)(const uint8_t *txt, size_t n, uint8_t *out, size_t cap);
+
+static int encode_str(struct ctx *c, const struct wc_field *f, const struct vnode *e,
+		      encode_fn enc, uint8_t **out, size_t *n)
+{
+	size_t cap = 2 * e->slen + 2;
+	long k;
+
+	if (e->kind != V_STR)
+		return FAIL(c, e->col, "%s needs a string", f->name);
+	*out = wc_tmp_alloc(&c->tmp, cap);
+	if (!*out)
+		return -ENOMEM;
+	k = enc(e->s, e->slen, *out, cap);
+	if (k < 0)
+		return FAIL(c, e->col, "%s cannot be encoded", f->name);
+	*n = (size_t)k;
+	return 0;
+}
+
+/* qname="example.com", or a list of names: a set. */
+static int conv_dnsname(struct ctx *c, const struct wc_field *f, const struct vnode *v,
+			struct wc_spec *sp)
+{
+	struct wc_spec one;
+	unsigned i = 0;
+	uint8_t *b;
+	size_t n;
+	int rc;
+
+	if (v->kind != V_LIST) {
+		rc = encode_str(c, f, v, wc_dns_name_encode, &b, &n);
+		return rc ? rc : store_bytes(c, f, v->col, sp, b, n);
+	}
+	if (!v->nkids)
+		return FAIL(c, v->col, "empty list for %s: it would make no packets", f->name);
+	sp->segs = wc_set_alloc(c->s, v->nkids * sizeof(*sp->segs));
+	if (!sp->segs)
+		return -ENOMEM;
+	for (const struct vnode *e = v->kids; e; e = e->next, i++) {
+		memset(&one, 0, sizeof(one));
+		rc = encode_str(c, f, e, wc_dns_name_encode, &b, &n);
+		if (!rc)
+			rc = store_bytes(c, f, e->col, &one, b, n);
+		if (rc)
+			return rc;
+		sp->segs[i].b = one.val.b;
+		sp->segs[i].blen = one.val.blen;
+		sp->segs[i].n = 1;
+	}
+	sp->nsegs = v->nkids;
+	sp->count = v->nkids;
+	sp->kind = WC_SP_SET;
+	return 0;
+}
+
+/* rdata="text" or rdata=["a", "b"]: one value either way (Scapy's DNSTextField is a list
+ * field, so a list is its value, not a set). */
+static int conv_dnstxt(struct ctx *c, const struct wc_field *f, const struct vnode *v,
+		       struct wc_spec *sp)
+{
+	uint8_t *all = NULL, *b;
+	size_t len = 0, n, cap = 0;
+	int rc;
+
+	if (v->kind != V_LIST)
+		return (rc = encode_str(c, f, v, wc_dns_txt_encode, &b, &n)) ? rc
+			: store_bytes(c, f, v->col, sp, b, n);
+	for (const struct vnode *e = v->kids; e; e = e->next)
+		cap += e->kind == V_STR ? 2 * e->slen + 2 : 0;
+	if (cap > 2 * (size_t)MAX_BYTES)
+		return FAIL(c, v->col, "%s is too long", f->name);
+	all = wc_tmp_alloc(&c->tmp, cap + 1);
+	if (!all)
+		return -ENOMEM;
+	for (const struct vnode *e = v->kids; e; e = e->next) {
+		rc = encode_str(c, f, e, wc_dns_txt_encode, &b, &n);
+		if (rc)
+			return rc;
+		memcpy(all + len, b, n);
+		len += n;
+	}
+	return store_bytes(c, f, v->col, sp, all, len);
+}
+
+static int parse_expr(struct ctx *c, bool fuzz);
+
+/* Most packets one record-list value may stand for. */
+#define MAX_RR_SET 4096
+#define MAX_RR_ELEMS 64
+
+/* One element of a record list: a stack of record layers (DNSQR()/DNSQR()), parsed by
+ * the same grammar into a set of its own. */
+static int rrlist_elem(struct ctx *c, const struct wc_field *f, struct wc_set **out)
+{
+	struct wc_set *saved = c->s, *sub = calloc(1, sizeof(*sub));
+	int col = c->cur.col, rc;
+
+	if (!sub)
+		return -ENOMEM;
+	c->s = sub;
+	rc = parse_expr(c, false);
+	c->s = saved;
+	for (unsigned i = 0; !rc && i < sub->n; i++) {
+		const struct wc_xlayer *xl = &sub->l[i];
+
+		if (!f->sub->accepts || !f->sub->accepts(xl->proto))
+			rc = FAIL(c, col, "%s holds records, not %s()", f->name, xl->proto->name);
+		for (unsigned j = 0; !rc && j < WC_MAX_FIELDS; j++)
+			if (xl->fuzz || xl->f[j].kind == WC_SP_RAND)
+				rc = FAIL(c, col, "random values are not supported inside %s",
+					  f->name);
+	}
+	if (!rc && wc_set_count(sub) > MAX_RR_SET)
+		rc = FAIL(c, col, "%s stands for too many records sets (at most %d)", f->name,
+			  MAX_RR_SET);
+	if (rc) {
+		wc_set_free(sub);
+		return rc;
+	}
+	*out = sub;
+	return 0;
+}
+
+/* The packets of one element, each as the bytes of its records, into segs. */
+static int rrlist_build(struct ctx *c, struct wc_set *sub, struct wc_seg *segs, unsigned *ns)
+{
+	struct wc_iter *it = NULL;
+	struct wc_pkt *pk = malloc(sizeof(*pk));
+	uint8_t *buf = malloc(WC_MAX_PKT);
+	int rc = pk && buf ? wc_iter_new(sub, &it) : -ENOMEM;
+
+	if (!rc)
+		wc_pkt_init(pk, buf, WC_MAX_PKT);
+	while (!rc && (rc = wc_iter_next(it, pk)) == 0) {
+		uint8_t *copy = pk->len ? wc_set_alloc(c->s, pk->len) : NULL;
+
+		if (pk->len && !copy) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (pk->len)
+			memcpy(copy, pk->buf, pk->len);
+		segs[*ns].b = copy;
+		segs[*ns].blen = (uint32_t)pk->len;
+		segs[*ns].n = 1;
+		(*ns)++;
+	}
+	if (rc == -ENOENT)
+		rc = 0;
+	if (rc > 0)
+		rc = -rc;
+	wc_iter_free(it);
+	free(pk);
+	free(buf);
+	return rc;
+}
+
+/* qd=DNSQR(...)/DNSQR(...), qd=[DNSQR(a), DNSQR(b)] (a set of two, as in Scapy, where a
+ * list of packets is a set), or None (no records). A packet-valued field is parsed here
+ * rather than as a call value because its value is itself an expression with '/'; it
+ * becomes a byte-string field (WC_K_RRLIST) holding the records' bytes, so sets of
+ * records walk like sets of byte strings and nothing downstream needs to know. */
+static int conv_rrlist(struct ctx *c, const struct wc_field *f, struct wc_spec *sp)
+{
+	struct wc_set *elems[MAX_RR_ELEMS];
+	unsigned ne = 0, ns = 0;
+	uint64_t total = 0;
+	bool list = c->cur.kind == WC_T_LBRACK;
+	int rc = 0, col = c->cur.col;
+
+	if (tok_is(&c->cur, "None")) {
+		sp->kind = WC_SP_VALUE;
+		sp->val.b = NULL;
+		sp->val.blen = 0;
+		return advance(c);
+	}
+	if (c->tdepth >= MAX_TERM_DEPTH)
+		return FAIL(c, col, "records nested too deeply");
+	if (list && (rc = advance(c)))
+		return rc;
+	c->tdepth++;
+	do {
+		if (list && ne && c->cur.kind == WC_T_COMMA && (rc = advance(c)))
+			break;
+		if (list && c->cur.kind == WC_T_RBRACK)
+			break;
+		if (ne == MAX_RR_ELEMS) {
+			rc = FAIL(c, c->cur.col, "too many elements in %s (at most %d)", f->name,
+				  MAX_RR_ELEMS);
+			break;
+		}
+		rc = rrlist_elem(c, f, &elems[ne]);
+		if (!rc)
+			total += wc_set_count(elems[ne++]);
+	} while (!rc && list && c->cur.kind == WC_T_COMMA);
+	c->tdepth--;
+	if (!rc && list && c->cur.kind != WC_T_RBRACK)
+		rc = expected(c, "']' or ','");
+	if (!rc && list)
+		rc = advance(c);
+	if (!rc && !ne)
+		rc = FAIL(c, col, "empty list for %s: it would make no packets", f->name);
+	if (!rc && total > MAX_RR_SET)
+		rc = FAIL(c, col, "%s stands for too many record sets (at most %d)", f->name,
+			  MAX_RR_SET);
+	if (!rc) {
+		sp->segs = wc_set_alloc(c->s, (size_t)total * sizeof(*sp->segs));
+		if (!sp->segs)
+			rc = -ENOMEM;
+	}
+	for (unsigned i = 0; !rc && i < ne; i++)
+		rc = rrlist_build(c, elems[i], sp->segs, &ns);
+	for (unsigned i = 0; i < ne; i++)
+		wc_set_free(elems[i]);
+	if (rc)
+		return rc;
+	if (ns == 1) {
+		sp->kind = WC_SP_VALUE;
+		sp->val.b = sp->segs[0].b;
+		sp->val.blen = sp->segs[0].blen;
+		sp->segs = NULL;
+		return 0;
+	}
+	sp->nsegs = ns;
+	sp->count = ns;
+	sp->kind = WC_SP_SET;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ layers ---- */
 
 static int set_field(struct ctx *c, const struct wc_field *f, const struct vnode *v,
@@ -1548,6 +1783,12 @@ static int set_field(struct ctx *c, const struct wc_field *f, const struct vnode
 		return conv_tcpopts(c, f, v, sp);
 	case WC_K_IPOPTS:
 		return conv_ipopts(c, f, v, sp);
+	case WC_K_DNSNAME:
+		return conv_dnsname(c, f, v, sp);
+	case WC_K_DNSTXT:
+		return conv_dnstxt(c, f, v, sp);
+	case WC_K_RRLIST:
+		return FAIL(c, v->col, "%s needs records such as DNSQR()", f->name);
 	default:
 		break;
 	}
@@ -1750,12 +1991,16 @@ static int parse_layer(struct ctx *c, bool fuzz)
 		if (given & (1U << fi))
 			return FAIL(c, col, "field '%s' set twice", p->fields[fi].name);
 		given |= 1U << fi;
-		rc = parse_value(c, &v);
-		/* (kwseen: this is a keyword, positional ones cannot follow one) */
-		if (!rc && kwseen && has_twin(p, fi))
-			dfr[nd++] = (struct deferred){ .fi = fi, .v = v };
-		else if (!rc)
-			rc = set_field(c, &p->fields[fi], v, &xl->f[fi]);
+		if (p->fields[fi].kind == WC_K_RRLIST) {
+			rc = conv_rrlist(c, &p->fields[fi], &xl->f[fi]);
+		} else {
+			rc = parse_value(c, &v);
+			/* (kwseen: this is a keyword, positional ones cannot follow one) */
+			if (!rc && kwseen && has_twin(p, fi))
+				dfr[nd++] = (struct deferred){ .fi = fi, .v = v };
+			else if (!rc)
+				rc = set_field(c, &p->fields[fi], v, &xl->f[fi]);
+		}
 		if (!rc && c->cur.kind == WC_T_COMMA)
 			rc = advance(c);
 		else if (!rc && c->cur.kind != WC_T_RPAREN)
@@ -1765,8 +2010,6 @@ static int parse_layer(struct ctx *c, bool fuzz)
 		rc = set_twin(c, p, xl, &dfr[i]);
 	return rc ? rc : advance(c);
 }
-
-static int parse_expr(struct ctx *c, bool fuzz);
 
 /* fuzz(expr) or (expr): the two ways terms nest. */
 static int parse_nested(struct ctx *c, bool fuzz)

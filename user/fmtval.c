@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dnsname.h"
 #include "wirecraft/format.h"
 
 /* ---- string builder ---------------------------------------------------------------- */
@@ -723,7 +724,20 @@ void wc_sb_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi, bool n
 			wc_sb_hex(sb, v->b, v->blen);
 		break;
 	case WC_K_IPOPTS:
+	case WC_K_RRLIST: /* views show the records through wc_sub_expand() */
 		wc_sb_hex(sb, v->b, v->blen);
+		break;
+	case WC_K_DNSNAME:
+		if (names)
+			wc_sb_dnsname(sb, v->b, v->blen, f->flags & WC_FF_DOT_ROOT, 0);
+		else
+			wc_sb_hex(sb, v->b, v->blen);
+		break;
+	case WC_K_DNSTXT:
+		if (names)
+			wc_sb_dnstxt(sb, v->b, v->blen);
+		else
+			wc_sb_hex(sb, v->b, v->blen);
 		break;
 	default:
 		if (names)

@@ -4,7 +4,9 @@
  * the packet bytes as text, so the output stays valid JSON whatever the bytes are. */
 #include <errno.h>
 
+#include "dnsname.h"
 #include "wirecraft/format.h"
+#include "wirecraft/pkt.h"
 
 /* A JSON string: the escapes JSON requires, everything else as is. Names come from
  * tables, but nothing here trusts that they are plain ASCII. */
@@ -72,8 +74,56 @@ static void json_tcpopts(struct wc_sb *sb, const uint8_t *b, size_t n)
 	wc_sb_putc(sb, ']');
 }
 
-static void json_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
+static void json_layer(struct wc_sb *sb, const struct wc_pkt *p, unsigned li);
+
+/* DNS names as the oracle writes Scapy's dissected text (b'example.com.'): its hex. */
+static void json_dnsname(struct wc_sb *sb, const struct wc_field *f, const struct wc_val *v)
 {
+	uint8_t t[WC_DNS_NAME_MAX + 1];
+	size_t n = wc_dns_name_text(v->b, v->blen, f->flags & WC_FF_DOT_ROOT, t, sizeof(t));
+
+	json_hex(sb, t, n < sizeof(t) ? n : sizeof(t));
+}
+
+/* TXT strings: a list of hex strings. */
+static void json_dnstxt(struct wc_sb *sb, const struct wc_val *v)
+{
+	const uint8_t *s;
+	size_t pos = 0, n;
+	bool first = true;
+
+	wc_sb_putc(sb, '[');
+	while (wc_dns_txt_next(v->b, v->blen, &pos, &s, &n)) {
+		if (!first)
+			wc_sb_putc(sb, ',');
+		first = false;
+		json_hex(sb, s, n);
+	}
+	wc_sb_putc(sb, ']');
+}
+
+/* A list of sub-layers: the layers' own JSON, in a list; no records is null (Scapy's
+ * None). The sub-packet lives in this thread's scratch: copied out before recursing. */
+static void json_rrlist(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, unsigned fi)
+{
+	const struct wc_pkt *sub = p->l[li].v[fi].blen ? wc_sub_expand(p, li, fi, NULL) : NULL;
+
+	if (!sub || !sub->nlayers) {
+		wc_sb_puts(sb, "null");
+		return;
+	}
+	wc_sb_putc(sb, '[');
+	for (unsigned j = 0; j < sub->nlayers; j++) {
+		if (j)
+			wc_sb_putc(sb, ',');
+		json_layer(sb, sub, j);
+	}
+	wc_sb_putc(sb, ']');
+}
+
+static void json_value(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, unsigned fi)
+{
+	const struct wc_layer *l = &p->l[li];
 	const struct wc_field *f = &l->proto->fields[fi];
 	const struct wc_val *v = &l->v[fi];
 
@@ -91,6 +141,15 @@ static void json_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
 		break;
 	case WC_K_TCPOPTS:
 		json_tcpopts(sb, v->b, v->blen);
+		break;
+	case WC_K_DNSNAME:
+		json_dnsname(sb, f, v);
+		break;
+	case WC_K_DNSTXT:
+		json_dnstxt(sb, v);
+		break;
+	case WC_K_RRLIST:
+		json_rrlist(sb, p, li, fi);
 		break;
 	default:
 		wc_sb_printf(sb, "%llu", (unsigned long long)v->u);
@@ -113,8 +172,10 @@ static void json_layer(struct wc_sb *sb, const struct wc_pkt *p, unsigned li)
 		if ((!(l->here & (1u << fi)) && !(ff & WC_FF_LIST)) || (ff & WC_FF_HIDDEN))
 			continue;
 		/* A field Scapy's dissection never reached is not in its fields, except a list
-		 * (IP options): Scapy copies list defaults into every new packet. */
+		 * (IP options): Scapy copies list defaults into every new packet; and DNS
+		 * records, which Scapy's DNS reads on (as None) once its header is there. */
 		if (l->proto->fields[fi].kind != WC_K_IPOPTS &&
+		    l->proto->fields[fi].kind != WC_K_RRLIST &&
 		    !(l->proto->fields[fi].flags & WC_FF_LIST) && !wc_fmt_reached(p, li, fi))
 			continue;
 		if (!first)
@@ -122,7 +183,7 @@ static void json_layer(struct wc_sb *sb, const struct wc_pkt *p, unsigned li)
 		first = false;
 		json_str(sb, l->proto->fields[fi].name);
 		wc_sb_putc(sb, ':');
-		json_value(sb, l, fi);
+		json_value(sb, p, li, fi);
 	}
 	wc_sb_putc(sb, '}');
 	if (l->status == WC_LS_TRUNCATED)

@@ -217,6 +217,8 @@ int wc_build(struct wc_pkt *p)
 	size_t off = 0, body = 0;
 	int err;
 
+	for (unsigned i = 0; i < p->nlayers; i++)
+		p->l[i].below = i ? p->l[i - 1].proto : NULL;
 	for (unsigned i = 0; i + 1 < p->nlayers; i++)
 		apply_binding(&p->l[i], p->l[i + 1].proto);
 	for (unsigned i = 0; i < p->nlayers; i++) {

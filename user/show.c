@@ -349,11 +349,52 @@ static void show_ipopts(struct wc_sb *sb, const char *pre, size_t plen, const ui
 /* ---- layers ----------------------------------------------------------------------------- */
 
 static void show_field(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, unsigned fi,
+		       const char *pre, size_t plen);
+
+/* A field holding records (DNS qd, an, ...): Scapy's \name\ line, then each record as a
+ * block behind "|" (its show_indent is 0: all at one depth); None when it holds none. */
+static void show_rrlist(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, unsigned fi,
+			const char *pre, size_t plen)
+{
+	const struct wc_field *f = &p->l[li].proto->fields[fi];
+	const struct wc_pkt *sub = p->l[li].v[fi].blen ? wc_sub_expand(p, li, fi, NULL) : NULL;
+	char opre[3 * WC_MAX_LAYERS + 8];
+	size_t on = plen + 4, n = strlen(f->name);
+
+	if (!sub || !sub->nlayers) {
+		field_prefix(sb, pre, plen, f->name);
+		wc_sb_puts(sb, "None\n");
+		return;
+	}
+	wc_sb_putn(sb, pre, plen);
+	wc_sb_puts(sb, "  \\");
+	wc_sb_puts(sb, f->name);
+	for (; n < 10; n++)
+		wc_sb_putc(sb, ' ');
+	wc_sb_puts(sb, "\\\n");
+	memset(opre, ' ', plen + 3);
+	opre[plen + 3] = '|';
+	for (unsigned j = 0; j < sub->nlayers; j++) {
+		const struct wc_layer *r = &sub->l[j];
+
+		block_header(sb, opre, on, r->proto->title ? r->proto->title : r->proto->name);
+		for (unsigned k = 0; k < r->proto->nfields; k++)
+			if (r->here & (1u << k))
+				show_field(sb, sub, j, k, opre, on);
+	}
+}
+
+static void show_field(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, unsigned fi,
 		       const char *pre, size_t plen)
 {
 	const struct wc_layer *l = &p->l[li];
 	const struct wc_field *f = &l->proto->fields[fi];
 	bool reached = wc_fmt_reached(p, li, fi);
+
+	if (f->kind == WC_K_RRLIST) {
+		show_rrlist(sb, p, li, fi, pre, plen);
+		return;
+	}
 
 	if (f->kind == WC_K_IPOPTS) {
 		size_t n = strlen(f->name);

@@ -18,7 +18,8 @@ enums as integers), MAC / IPv4 / IPv6 addresses as strings (IPv6 compressed as
 inet_ntop writes it), bytes as lowercase hex, TCP options as [name, value]
 pairs (value null, integer, hex string or list of integers; name an integer for
 unknown kinds), IP options as the hex of their raw bytes, packet-valued fields
-as the hex of the packet.  Only fields present in the dissection are listed.
+as the hex of the packet, except DNS's record fields (qd, an, ns, ar): the list of
+their records' layers, in the same shape, or null; DNS TXT strings as a list of hex.  Only fields present in the dissection are listed.
 
 Scapy never sends anything here: sockets are disabled and name resolution is
 restricted to numeric addresses.  Any line that cannot be evaluated, that
@@ -57,6 +58,8 @@ ALLOWED_LAYERS = {
     "SCTPChunkShutdown", "SCTPChunkShutdownAck", "SCTPChunkError", "SCTPChunkCookieEcho",
     "SCTPChunkCookieAck", "SCTPChunkShutdownComplete", "SCTPChunkAuthentication",
     "SCTPChunkAddressConf", "SCTPChunkAddressConfAck",
+    # DNS (issue 10)
+    "DNS", "DNSQR", "DNSRR", "DNSRRMX", "DNSRRSOA", "DNSRRSRV", "DNSRROPT",
 }
 # Scapy contrib modules the corpus uses (`from scapy.all import *` does not load them):
 # MPLS and GENEVE, with their bindings (Ether/GRE 0x8847, UDP 6635 and 6081).
@@ -160,6 +163,11 @@ class Serializer:
         self.F = F
         self.Packet = Packet
         self.TCPOptionsField = TCPOptionsField
+        try:
+            from scapy.layers.dns import DNSRRField
+        except ImportError:
+            DNSRRField = None
+        self.DNSRRField = DNSRRField
 
     def resolve(self, fld, pkt):
         """The concrete field behind ConditionalField / MultipleTypeField / Emph."""
@@ -193,11 +201,17 @@ class Serializer:
                     raise OracleError("%s: unexpected TCP option value %r" % (where, opt))
                 out.append([name if isinstance(name, str) else int(name), oval])
             return out
+        if self.DNSRRField and isinstance(fld, self.DNSRRField):
+            if isinstance(val, self.Packet):
+                return self.layers(val, where)
+            return bytes(val).hex()
         if isinstance(fld, F.PacketListField):
             return b"".join(bytes(p) for p in val).hex()
         if isinstance(fld, F.FieldListField):
             # a list of fixed fields (SCTP SACK gap acks, duplicate TSNs): its bytes
             return fld.addfield(pkt, b"", val).hex()
+        if isinstance(val, list) and all(isinstance(x, (bytes, bytearray)) for x in val):
+            return [bytes(x).hex() for x in val]  # DNS TXT strings
         if isinstance(val, self.Packet):
             return bytes(val).hex()
         if isinstance(fld, F.IP6Field) and isinstance(val, str):

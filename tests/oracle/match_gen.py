@@ -46,6 +46,7 @@ from scapy.layers.inet6 import (IPv6, ICMPv6DestUnreach, ICMPv6EchoReply,  # noq
                                 ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6PacketTooBig,
                                 ICMPv6TimeExceeded, IPerror6, IPv6ExtHdrFragment,
                                 IPv6ExtHdrHopByHop, ICMPv6NDOptSrcLLAddr)
+from scapy.layers.dns import DNS, DNSQR, DNSRR  # noqa: E402
 import scapy.layers.inet as inet  # noqa: E402
 from scapy.layers.sctp import (SCTP, SCTPerror, SCTPChunkInit, SCTPChunkInitAck,  # noqa: E402
                                SCTPChunkAbort, SCTPChunkCookieEcho, SCTPChunkCookieAck)
@@ -534,7 +535,39 @@ CASES = [
          Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=14, seq=1),
          x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=6081, dport=40031) / GENEVE(vni=7) /
          Ether(src=x.ma, dst=x.mc) / IP(src=x.d, dst=x.c) / ICMP(type=0, id=14, seq=2)])),
+    # -- DNS (issue 10): the same id, the reply a response, the request a query
+    ("dns-query-answer", lambda x: (
+        [dnsq(x, 7)], [dnsr(x, 7), dnsr(x, 8), dnsr(x, 7, qr=0)])),
+    ("dns-ids-set", lambda x: (
+        [dnsq(x, i) for i in (1, 2, 3, 4)], [dnsr(x, 4), dnsr(x, 2), dnsr(x, 9)])),
+    ("dns-request-is-a-response", lambda x: (
+        [dnsq(x, 5, qr=1)], [dnsr(x, 5)])),
+    ("dns-reply-wrong-port", lambda x: (
+        [dnsq(x, 6)], [dnsr(x, 6, dport=40001)])),
+    ("dns-mdns", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=5353, dport=5353) /
+         DNS(id=0, qd=DNSQR(qname="h.local"))],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=5353, dport=5353) /
+         DNS(id=0, qr=1, an=DNSRR(rrname="h.local", rdata="198.18.0.7"))])),
+    ("dns-tcp", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / TCP(sport=40010, dport=53, flags="PA", seq=10,
+                                              ack=20) / DNS(id=11)],
+        [x.ba() / IP(src=x.b, dst=x.a) / TCP(sport=53, dport=40010, flags="PA", seq=20,
+                                              ack=10 + 33 + 2) / DNS(id=11, qr=1),
+         x.ba() / IP(src=x.b, dst=x.a) / TCP(sport=53, dport=40010, flags="PA", seq=20,
+                                              ack=10 + 33 + 2) / DNS(id=12, qr=1)])),
 ]
+
+
+def dnsq(x, i, qr=0):
+    return x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40000, dport=53) / \
+        DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"))
+
+
+def dnsr(x, i, qr=1, dport=40000):
+    return x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=53, dport=dport) / \
+        DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"),
+            an=DNSRR(rrname="a.example", rdata="198.18.0.99"))
 
 
 def scale_case(x, rng):

@@ -385,14 +385,17 @@ KEEP_PROTOCOLS = re.compile(r"^(frame|eth|ethertype|vlan|arp|ip|ipv6|icmp|icmpv6
                             r")$")
 
 
-def tshark_disabled(tshark):
+KEEP_DNS = re.compile(r"^(dns|mdns|" + KEEP_PROTOCOLS.pattern[2:])
+
+
+def tshark_disabled(tshark, keep=KEEP_PROTOCOLS):
     rc, out, err = run([tshark, "-G", "protocols"], 120)
     if rc != 0:
         return None
     names = []
     for line in out.splitlines():
         cols = line.split("\t")
-        if len(cols) >= 3 and not KEEP_PROTOCOLS.match(cols[2]):
+        if len(cols) >= 3 and not keep.match(cols[2]):
             names += ["--disable-protocol", cols[2]]
     return names
 
@@ -432,9 +435,23 @@ def check_tshark(recs, packets_hex, rep, workdir, source):
             index.append((rec, i))
     if not frames:
         return
+    # DNS lines are read with tshark's DNS dissectors on (issue 10); the others without.
+    groups = {}
+    for fr, ix in zip(frames, index):
+        g = "dns" if "DNS" in ix[0]["expr"] else "base"
+        groups.setdefault(g, ([], []))
+        groups[g][0].append(fr)
+        groups[g][1].append(ix)
+    for g, (gframes, gindex) in sorted(groups.items()):
+        tshark_group(tshark, gframes, gindex, packets_hex, rep, workdir,
+                     source if g == "base" else "%s-%s" % (source, g),
+                     KEEP_PROTOCOLS if g == "base" else KEEP_DNS)
+
+
+def tshark_group(tshark, frames, index, packets_hex, rep, workdir, source, keep):
     pcap = os.path.join(workdir, "oracle-%s.pcap" % source)
     write_pcap(pcap, frames)
-    disabled = tshark_disabled(tshark)
+    disabled = tshark_disabled(tshark, keep)
     if disabled is None:
         rep.fail("tshark", None, "`tshark -G protocols` failed")
         return

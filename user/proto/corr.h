@@ -52,5 +52,7 @@ WC_CORR_ANSWERS(wc_corr_icmp6_nd_na_answers);
 WC_CORR_ANSWERS(wc_corr_sctp_answers);
 WC_CORR_ANSWERS(wc_corr_sctperror_answers);
 WC_CORR_ANSWERS(wc_corr_geneve_answers);
+/* corr_dns.c */
+WC_CORR_ANSWERS(wc_corr_dns_answers);
 
 #endif

@@ -39,6 +39,9 @@ extern const struct wc_proto wc_proto_vxlan, wc_proto_gre, wc_proto_gre_pptp,
 	wc_proto_sctp_shutdown, wc_proto_sctp_shutdown_ack, wc_proto_sctp_error,
 	wc_proto_sctp_cookie_echo, wc_proto_sctp_cookie_ack, wc_proto_sctp_shutdown_complete,
 	wc_proto_sctp_auth, wc_proto_sctp_asconf, wc_proto_sctp_asconf_ack;
+/* DNS (dns.c). */
+extern const struct wc_proto wc_proto_dns, wc_proto_dnsqr, wc_proto_dnsrr, wc_proto_dnsrrmx,
+	wc_proto_dnsrrsoa, wc_proto_dnsrrsrv, wc_proto_dnsrropt;
 /* Where Scapy's ND and MLD classes send by default (their overload_fields). */
 #define IP6_ALL_NODES WC_IP6(0xff02000000000000, 1)
 #define IP6_ALL_ROUTERS WC_IP6(0xff02000000000000, 2)
@@ -127,6 +130,14 @@ static const struct wc_proto *const protos[] = {
 	&wc_proto_sctp_auth,
 	&wc_proto_sctp_asconf,
 	&wc_proto_sctp_asconf_ack,
+	/* DNS (issue 10): the message and its records. */
+	&wc_proto_dns,
+	&wc_proto_dnsqr,
+	&wc_proto_dnsrr,
+	&wc_proto_dnsrrmx,
+	&wc_proto_dnsrrsoa,
+	&wc_proto_dnsrrsrv,
+	&wc_proto_dnsrropt,
 };
 
 /* Order matters when dissecting (first match wins) and when building (last match wins),
@@ -286,6 +297,14 @@ static const struct wc_bind binds[] = {
 	 * bytes dissect as GRE, which hands them to GRE_PPTP (gre.c's dispatch). */
 	{&wc_proto_ip, &wc_proto_gre_pptp, {{"frag", 0}, {"proto", 47}}, WC_BIND_BUILD},
 	{&wc_proto_ipv6, &wc_proto_gre_pptp, {{"nh", 47}}, WC_BIND_BUILD},
+	/* DNS (issue 10), in Scapy 2.5's order: dissecting takes the first that matches,
+	 * building the last (UDP sport 53, TCP sport 53). */
+	{&wc_proto_udp, &wc_proto_dns, {{"dport", 5353}}},
+	{&wc_proto_udp, &wc_proto_dns, {{"sport", 5353}}},
+	{&wc_proto_udp, &wc_proto_dns, {{"dport", 53}}},
+	{&wc_proto_udp, &wc_proto_dns, {{"sport", 53}}},
+	{&wc_proto_tcp, &wc_proto_dns, {{"dport", 53}}},
+	{&wc_proto_tcp, &wc_proto_dns, {{"sport", 53}}},
 };
 
 const struct wc_proto *wc_proto_find(const char *name)

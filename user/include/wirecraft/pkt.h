@@ -38,6 +38,9 @@ struct wc_layer {
 	uint32_t here; /* bit i: field i is present (conditional fields) */
 	uint8_t status;      /* enum wc_layer_status */
 	uint8_t quoted;      /* inside an ICMP error: shown as IPerror, TCPerror, ... */
+	/* The layer below (NULL for the first), for fields present only over some layer
+	 * (Scapy's `isinstance(p.underlayer, TCP)`: DNS length). Set by build and dissect. */
+	const struct wc_proto *below;
 	uint16_t boff[WC_MAX_FIELDS]; /* field bit offset from the layer start */
 	struct wc_val v[WC_MAX_FIELDS];
 };

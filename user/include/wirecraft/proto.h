@@ -14,6 +14,8 @@ struct wc_pkt;
 struct wc_layer;
 struct wc_hr;         /* match.h */
 struct wc_match_opts; /* match.h */
+struct wc_sublist;
+struct wc_proto;
 
 /* What a field holds, which decides how it is parsed, written, shown and dissected. */
 enum wc_kind {
@@ -27,6 +29,10 @@ enum wc_kind {
 	WC_K_BYTES,   /* variable-length bytes (Raw load, IP options as bytes, ...) */
 	WC_K_TCPOPTS, /* TCP options: bytes on the wire, Scapy's (name, value) list in text */
 	WC_K_IPOPTS,  /* IP options: bytes on the wire, named options in text */
+	/* DNS (user/proto/dns.c, user/dnsname.c). */
+	WC_K_DNSNAME, /* a domain name: its labels on the wire (uncompressed), dotted in text */
+	WC_K_DNSTXT,  /* TXT strings: length-prefixed on the wire, a list of strings in text */
+	WC_K_RRLIST,  /* a list of sub-layers (DNS records): their bytes, see wc_field.sub */
 };
 
 /* Field flags. */
@@ -43,6 +49,9 @@ enum {
 	/* A Scapy list field (PacketListField, FieldListField) kept as its bytes: Scapy copies
 	 * list defaults into every packet, so it is in the JSON even when not reached. */
 	WC_FF_LIST = 1 << 7,
+	/* DNS name whose root reads "." rather than "" (Scapy sets qname and rrname through
+	 * DNSStrField.h2i after decoding; names inside rdata keep the decoded b""). */
+	WC_FF_DOT_ROOT = 1 << 8,
 };
 
 /* A name for a value (enum) or for a bit (flags: v is the bit number). */
@@ -76,7 +85,31 @@ struct wc_field {
 	 * (ICMP code names by type). `names` stays the union, used to read a name; this gives
 	 * the ones to show for a value. NULL: `names`. */
 	const struct wc_name *(*names_for)(const struct wc_layer *l);
+	/* Variable-length fields while dissecting, for sizes only the bytes can tell (DNS
+	 * names and records): `hdr` is the layer's first byte, the field starts at byte `off`
+	 * of it, `avail` bytes from there. Asked instead of dlen when set; it may mark the
+	 * layer malformed (l->status). */
+	size_t (*dlen_at)(struct wc_layer *l, const uint8_t *hdr, size_t off, size_t avail);
+	/* WC_K_RRLIST: how to read the list as sub-layers. */
+	const struct wc_sublist *sub;
 };
+
+/* A field holding a list of sub-layers (Scapy's packet-valued fields such as DNS qd/an).
+ * The value is the list's bytes (built records, or the dissected region, which may refer
+ * to other bytes of the packet: DNS name compression). `expand` writes a self-contained
+ * copy of the records into out (cap bytes), dissects it as sub-layers into *sub (records
+ * past the layer slots become Raw) and returns 0, 1 when the list was malformed (what
+ * could be read is there), or -errno. Used by show, JSON, summaries and correlation. */
+struct wc_sublist {
+	int (*expand)(const struct wc_pkt *p, unsigned li, unsigned fi, uint8_t *out,
+		      size_t cap, struct wc_pkt *sub);
+	/* Which layers an expression may put in the list (DNSQR, DNSRR, ...). */
+	bool (*accepts)(const struct wc_proto *p);
+};
+/* The sub-layers of field fi of layer li (user/sublist.c): expanded into this thread's
+ * scratch, valid until the next call in the same thread. NULL when the field is not a
+ * list. *bad (may be NULL) says whether the list was malformed. */
+const struct wc_pkt *wc_sub_expand(const struct wc_pkt *p, unsigned li, unsigned fi, int *bad);
 
 /* How a layer's checksum field is computed. */
 enum wc_csum_kind {
