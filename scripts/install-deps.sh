@@ -14,6 +14,9 @@ PKGS=(
   procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
+  # tunnels and SCTP (issue 10): a userspace SCTP stack's example client and server, for a
+  # real SCTP association in tests/net/test_tunnels.sh (this kernel has no SCTP module)
+  libusrsctp-examples
 )
 
 missing=()
