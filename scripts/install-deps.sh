@@ -18,6 +18,9 @@ PKGS=(
   traceroute mtr-tiny scamper
   # DNS (issue 10): tests/net/test_dns.sh's server (the binary only: no system service) and client
   dnsmasq-base bind9-dnsutils
+  # tunnels and SCTP (issue 10): a userspace SCTP stack's example client and server, for a
+  # real SCTP association in tests/net/test_tunnels.sh (this kernel has no SCTP module)
+  libusrsctp-examples
 )
 
 missing=()
