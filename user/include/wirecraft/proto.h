@@ -43,8 +43,8 @@ enum {
 	WC_FF_LEN_PAY = 1 << 3,   /* auto: payload bytes after this layer (IPv6 plen) */
 	WC_FF_CSUM = 1 << 4,      /* auto: the layer's checksum, as described by wc_proto.csum */
 	WC_FF_NOFUZZ = 1 << 5,    /* fuzz() leaves it alone (version fields and the like) */
-	/* Scapy's list default (PacketListField): in a dissection's fields even when the
-	 * bytes ended before it (DNSRROPT rdata). */
+	/* Scapy's list or packet default (PacketListField, DNS qd): in a dissection's fields
+	 * even when the bytes ended before it, and fastest-varying of its layer in a set. */
 	WC_FF_LIST = 1 << 6,
 	/* DNS name whose root reads "." rather than "" (Scapy sets qname and rrname through
 	 * DNSStrField.h2i after decoding; names inside rdata keep the decoded b""). */
