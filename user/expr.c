@@ -1621,9 +1621,8 @@ static int conv_dnstxt(struct ctx *c, const struct wc_field *f, const struct vno
 
 static int parse_expr(struct ctx *c, bool fuzz);
 
-/* Most packets one record-list value may stand for. */
-#define MAX_RR_SET 4096
-#define MAX_RR_ELEMS 64
+/* Most packets one record-list value may stand for (and elements in its list). */
+#define MAX_RR_SET 65536
 
 /* One element of a record list: a stack of record layers (DNSQR()/DNSQR()), parsed by
  * the same grammar into a set of its own. */
@@ -1648,7 +1647,7 @@ static int rrlist_elem(struct ctx *c, const struct wc_field *f, struct wc_set **
 					  f->name);
 	}
 	if (!rc && wc_set_count(sub) > MAX_RR_SET)
-		rc = FAIL(c, col, "%s stands for too many records sets (at most %d)", f->name,
+		rc = FAIL(c, col, "%s stands for too many record sets (at most %d)", f->name,
 			  MAX_RR_SET);
 	if (rc) {
 		wc_set_free(sub);
@@ -1658,8 +1657,15 @@ static int rrlist_elem(struct ctx *c, const struct wc_field *f, struct wc_set **
 	return 0;
 }
 
-/* The packets of one element, each as the bytes of its records, into segs. */
-static int rrlist_build(struct ctx *c, struct wc_set *sub, struct wc_seg *segs, unsigned *ns)
+/* The record bytes of every packet of a list value, in order (scratch, grown as needed). */
+struct rrsegs {
+	struct wc_seg *v;
+	size_t n, cap;
+};
+
+/* The packets of one element, each as the bytes of its records, appended to segs. */
+static int rrlist_build(struct ctx *c, const struct wc_field *f, int col, struct wc_set *sub,
+			struct rrsegs *segs)
 {
 	struct wc_iter *it = NULL;
 	struct wc_pkt *pk = malloc(sizeof(*pk));
@@ -1671,21 +1677,36 @@ static int rrlist_build(struct ctx *c, struct wc_set *sub, struct wc_seg *segs, 
 	while (!rc && (rc = wc_iter_next(it, pk)) == 0) {
 		uint8_t *copy = pk->len ? wc_set_alloc(c->s, pk->len) : NULL;
 
+		if (segs->n == MAX_RR_SET) {
+			rc = FAIL(c, col, "%s stands for too many record sets (at most %d)",
+				  f->name, MAX_RR_SET);
+			break;
+		}
+		if (segs->n == segs->cap) {
+			size_t nc = segs->cap ? 2 * segs->cap : 16;
+			struct wc_seg *nv = realloc(segs->v, nc * sizeof(*nv));
+
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			segs->v = nv;
+			segs->cap = nc;
+		}
 		if (pk->len && !copy) {
 			rc = -ENOMEM;
 			break;
 		}
 		if (pk->len)
 			memcpy(copy, pk->buf, pk->len);
-		segs[*ns].b = copy;
-		segs[*ns].blen = (uint32_t)pk->len;
-		segs[*ns].n = 1;
-		(*ns)++;
+		memset(&segs->v[segs->n], 0, sizeof(segs->v[0]));
+		segs->v[segs->n].b = copy;
+		segs->v[segs->n].blen = (uint32_t)pk->len;
+		segs->v[segs->n].n = 1;
+		segs->n++;
 	}
 	if (rc == -ENOENT)
 		rc = 0;
-	if (rc > 0)
-		rc = -rc;
 	wc_iter_free(it);
 	free(pk);
 	free(buf);
@@ -1696,12 +1717,13 @@ static int rrlist_build(struct ctx *c, struct wc_set *sub, struct wc_seg *segs, 
  * list of packets is a set), or None (no records). A packet-valued field is parsed here
  * rather than as a call value because its value is itself an expression with '/'; it
  * becomes a byte-string field (WC_K_RRLIST) holding the records' bytes, so sets of
- * records walk like sets of byte strings and nothing downstream needs to know. */
+ * records walk like sets of byte strings and nothing downstream needs to know. Each
+ * element is built as soon as it is parsed, so a long list costs its bytes only. */
 static int conv_rrlist(struct ctx *c, const struct wc_field *f, struct wc_spec *sp)
 {
-	struct wc_set *elems[MAX_RR_ELEMS];
-	unsigned ne = 0, ns = 0;
-	uint64_t total = 0;
+	struct rrsegs segs = {0};
+	struct wc_set *sub;
+	unsigned ne = 0;
 	bool list = c->cur.kind == WC_T_LBRACK;
 	int rc = 0, col = c->cur.col;
 
@@ -1721,47 +1743,37 @@ static int conv_rrlist(struct ctx *c, const struct wc_field *f, struct wc_spec *
 			break;
 		if (list && c->cur.kind == WC_T_RBRACK)
 			break;
-		if (ne == MAX_RR_ELEMS) {
-			rc = FAIL(c, c->cur.col, "too many elements in %s (at most %d)", f->name,
-				  MAX_RR_ELEMS);
-			break;
+		rc = rrlist_elem(c, f, &sub);
+		if (!rc) {
+			rc = rrlist_build(c, f, col, sub, &segs);
+			wc_set_free(sub);
+			ne++;
 		}
-		rc = rrlist_elem(c, f, &elems[ne]);
-		if (!rc)
-			total += wc_set_count(elems[ne++]);
 	} while (!rc && list && c->cur.kind == WC_T_COMMA);
 	c->tdepth--;
 	if (!rc && list && c->cur.kind != WC_T_RBRACK)
 		rc = expected(c, "']' or ','");
 	if (!rc && list)
 		rc = advance(c);
-	if (!rc && !ne)
+	if (!rc && !segs.n)
 		rc = FAIL(c, col, "empty list for %s: it would make no packets", f->name);
-	if (!rc && total > MAX_RR_SET)
-		rc = FAIL(c, col, "%s stands for too many record sets (at most %d)", f->name,
-			  MAX_RR_SET);
-	if (!rc) {
-		sp->segs = wc_set_alloc(c->s, (size_t)total * sizeof(*sp->segs));
-		if (!sp->segs)
-			rc = -ENOMEM;
-	}
-	for (unsigned i = 0; !rc && i < ne; i++)
-		rc = rrlist_build(c, elems[i], sp->segs, &ns);
-	for (unsigned i = 0; i < ne; i++)
-		wc_set_free(elems[i]);
-	if (rc)
-		return rc;
-	if (ns == 1) {
+	if (!rc && segs.n == 1) {
 		sp->kind = WC_SP_VALUE;
-		sp->val.b = sp->segs[0].b;
-		sp->val.blen = sp->segs[0].blen;
-		sp->segs = NULL;
-		return 0;
+		sp->val.b = segs.v[0].b;
+		sp->val.blen = segs.v[0].blen;
+	} else if (!rc) {
+		sp->segs = wc_set_alloc(c->s, segs.n * sizeof(*sp->segs));
+		if (!sp->segs) {
+			rc = -ENOMEM;
+		} else {
+			memcpy(sp->segs, segs.v, segs.n * sizeof(*sp->segs));
+			sp->nsegs = (uint32_t)segs.n;
+			sp->count = segs.n;
+			sp->kind = WC_SP_SET;
+		}
 	}
-	sp->nsegs = ns;
-	sp->count = ns;
-	sp->kind = WC_SP_SET;
-	return 0;
+	free(segs.v);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ layers ---- */

@@ -102,8 +102,9 @@ int wc_iter_new(const struct wc_set *s, struct wc_iter **out)
 	/* Most significant first: outer layers before their payload and, within a layer, the
 	 * last-declared field first (Scapy pops its list of varying fields from the end). */
 	for (unsigned i = 0; i < s->n; i++)
+		for (unsigned pass = 0; pass < 2; pass++)
 		for (unsigned f = WC_MAX_FIELDS; f-- > 0;) {
-			if (s->l[i].f[f].kind != WC_SP_SET)
+			if (s->l[i].f[f].kind != WC_SP_SET || wc_set_digit_pass(&s->l[i], f) != pass)
 				continue;
 			if (it->ndigits == cap) {
 				free(it);

@@ -56,6 +56,14 @@ struct wc_set {
 
 void *wc_set_alloc(struct wc_set *s, size_t n); /* zeroed, freed with the set */
 
+/* Iteration order within a layer: Scapy walks the fields whose default is a list or a
+ * packet (WC_FF_LIST: DNS qd) fastest of all, then the others, earliest fastest. Digit pass
+ * 0 takes the others, pass 1 those (both set.c and tmpl.c order their digits so). */
+static inline unsigned wc_set_digit_pass(const struct wc_xlayer *xl, unsigned f)
+{
+	return f < xl->proto->nfields && (xl->proto->fields[f].flags & WC_FF_LIST) ? 1 : 0;
+}
+
 /* PRNG used for random fields (splitmix64: fast, good enough for packet fields). */
 static inline uint64_t wc_rand_next(uint64_t *st)
 {

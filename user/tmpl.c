@@ -446,10 +446,15 @@ static int init_digits(struct wc_tmpl *t)
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct wc_xlayer *xl = &s->l[i];
 
+		for (unsigned pass = 0; pass < 2; pass++)
 		for (unsigned f = WC_MAX_FIELDS; f-- > 0;) {
 			const struct wc_spec *sp = &xl->f[f];
 			bool wide = f < xl->proto->nfields && xl->proto->fields[f].kind == WC_K_IPV6;
 
+			if (sp->kind == WC_SP_SET && wc_set_digit_pass(xl, f) != pass)
+				continue;
+			if (sp->kind != WC_SP_SET && pass)
+				continue;
 			if (sp->kind == WC_SP_SET) {
 				if (!sp->nsegs || !sp->segs)
 					return -EINVAL;

@@ -359,7 +359,9 @@ static const struct wc_field dns_fields[] = {
 	[F_ANCOUNT] = {.name = "ancount", .kind = WC_K_UINT, .bits = 16, .flags = WC_FF_AUTO},
 	[F_NSCOUNT] = {.name = "nscount", .kind = WC_K_UINT, .bits = 16, .flags = WC_FF_AUTO},
 	[F_ARCOUNT] = {.name = "arcount", .kind = WC_K_UINT, .bits = 16, .flags = WC_FF_AUTO},
-	[F_QD] = {.name = "qd", .kind = WC_K_RRLIST, .def_bytes = default_qd,
+	/* qd's default is a packet (DNSQR()), which Scapy keeps in every DNS's fields: a set
+	 * of questions varies fastest (WC_FF_LIST). */
+	[F_QD] = {.name = "qd", .kind = WC_K_RRLIST, .flags = WC_FF_LIST, .def_bytes = default_qd,
 		  .def_len = sizeof(default_qd), .dlen_at = qd_dlen, .sub = &dns_records},
 	[F_AN] = {.name = "an", .kind = WC_K_RRLIST, .dlen_at = an_dlen, .sub = &dns_records},
 	[F_NS] = {.name = "ns", .kind = WC_K_RRLIST, .dlen_at = ns_dlen, .sub = &dns_records},

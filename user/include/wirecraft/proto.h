@@ -46,8 +46,9 @@ enum {
 	/* Wire bytes Scapy folds into the field before it (PadField's padding): laid out,
 	 * written and consumed like any field, but not shown, not in JSON, not listed. */
 	WC_FF_HIDDEN = 1 << 6,
-	/* A Scapy list field (PacketListField, FieldListField) kept as its bytes: Scapy copies
-	 * list defaults into every packet, so it is in the JSON even when not reached. */
+	/* A Scapy list field (PacketListField, FieldListField, DNS qd): Scapy copies list
+	 * defaults into every packet, so it is in a dissection's fields (JSON) even when the
+	 * bytes ended before it; and it varies fastest of its layer in a set. */
 	WC_FF_LIST = 1 << 7,
 	/* DNS name whose root reads "." rather than "" (Scapy sets qname and rrname through
 	 * DNSStrField.h2i after decoding; names inside rdata keep the decoded b""). */
