@@ -341,7 +341,8 @@ int cmd_traceroute(int argc, char **argv)
 	else
 		snprintf(label, sizeof(label), "%s port %u",
 			 o.to.scan.probe.kind == WC_PROBE_UDP ? "udp" : "tcp-syn",
-			 o.to.dport ? o.to.dport : o.to.scan.probe.kind == WC_PROBE_UDP ? 33434 : 80);
+			 o.to.dport ? (unsigned)o.to.dport
+				    : o.to.scan.probe.kind == WC_PROBE_UDP ? 33434u : 80u);
 	if (!o.quiet)
 		fprintf(stderr, "wirecraft: tracing %llu targets x %u TTLs, %s probes, seed %llu, "
 				"rate %s\n", (unsigned long long)wc_ipset_count(set), nttl, label,
