@@ -94,16 +94,27 @@ static void catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+/* aa:bb:cc:dd:ee:ff, six hex bytes of one or two digits */
 static uint64_t parse_mac(const char *s)
 {
-	unsigned b[6];
-	char end;
+	const char *p = s;
+	uint64_t m = 0;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &end) != 6)
-		cli_usage(CMD, "--gateway-mac wants aa:bb:cc:dd:ee:ff, not '%s'", s);
-	return (uint64_t)b[0] << 40 | (uint64_t)b[1] << 32 | (uint64_t)b[2] << 24 |
-	       (uint64_t)b[3] << 16 | (uint64_t)b[4] << 8 | b[5];
+	for (int i = 0; i < 6; i++) {
+		char *end;
+		unsigned long b;
+
+		if (!isxdigit((unsigned char)*p))
+			break;
+		b = strtoul(p, &end, 16);
+		if (b > 255 || end - p > 2 || *end != (i < 5 ? ':' : '\0'))
+			break;
+		m = m << 8 | b;
+		if (i == 5)
+			return m;
+		p = end + 1;
+	}
+	cli_usage(CMD, "--gateway-mac wants aa:bb:cc:dd:ee:ff, not '%s'", s);
 }
 
 static const char **push(const char **v, unsigned *n, const char *s)
@@ -330,7 +341,8 @@ int cmd_traceroute(int argc, char **argv)
 	else
 		snprintf(label, sizeof(label), "%s port %u",
 			 o.to.scan.probe.kind == WC_PROBE_UDP ? "udp" : "tcp-syn",
-			 o.to.dport ? o.to.dport : o.to.scan.probe.kind == WC_PROBE_UDP ? 33434 : 80);
+			 o.to.dport ? (unsigned)o.to.dport
+				    : o.to.scan.probe.kind == WC_PROBE_UDP ? 33434u : 80u);
 	if (!o.quiet)
 		fprintf(stderr, "wirecraft: tracing %llu targets x %u TTLs, %s probes, seed %llu, "
 				"rate %s\n", (unsigned long long)wc_ipset_count(set), nttl, label,

@@ -681,6 +681,7 @@ static int trace_tpl(struct wc_probe *p, const struct wc_probe_opts *o, int fam,
 {
 	static const uint8_t word[2];
 	struct wc_probe_opts to = *o;
+	int fi = fam == 4 ? 0 : 1;
 	struct tpl *t;
 	int err;
 
@@ -691,7 +692,9 @@ static int trace_tpl(struct wc_probe *p, const struct wc_probe_opts *o, int fam,
 	err = add_tpl(p, o, ex, false, why);
 	if (err)
 		return err;
-	t = &p->t[fam == 4 ? 0 : 1][p->nt[fam == 4 ? 0 : 1] - 1];
+	if (!p->t[fi] || !p->nt[fi])
+		return -EINVAL; /* add_tpl added one: not reached */
+	t = &p->t[fi][p->nt[fi] - 1];
 	if (fam == 4) {
 		t->ipsum += 0xffffu - ((uint32_t)t->b[t->l3 + 8] << 8);
 		t->b[t->l3 + 8] = 0;

@@ -187,6 +187,8 @@ static int finish(struct wc_trace *tr, unsigned min_ttl, unsigned nttl)
 {
 	size_t ngroups = 0, nl = 0, cap = 0;
 
+	if (!nttl)
+		return -EINVAL;
 	qsort(tr->recs, tr->nrecs, sizeof(*tr->recs), rec_cmp);
 	for (size_t i = 0; i < tr->nrecs; i++)
 		if (!i || tr->recs[i].index / nttl != tr->recs[i - 1].index / nttl)

@@ -23,7 +23,7 @@ case $B in /*) ;; *) B=$ROOT/$B ;; esac
 RUNS=${RUNS:-3}
 OUT=${OUT:-bench/trace/README.md}
 PREFIX=${PREFIX:-198.18.16.0/20}
-JOBS=${JOBS:-32} # traceroute processes at once (xargs -P)
+JOBS=${JOBS:-128} # traceroute processes at once (xargs -P; of 8, 32 and 128, 128 was fastest)
 SCAMPER_PPS=${SCAMPER_PPS:-10000}
 MAXTTL=16
 P=bt$$
@@ -57,6 +57,10 @@ run_wirecraft_pre() {
 	S 120 "$WC" traceroute -i s0 --allow-reserved -q --rate max -m $MAXTTL -p 80 -O text \
 		--preprobe -o "$1" "$PREFIX"
 }
+run_wirecraft_2t() {
+	S 120 "$WC" traceroute -i s0 --allow-reserved -q --rate max -m $MAXTTL -p 80 -O text \
+		--threads 2 -o "$1" "$PREFIX"
+}
 run_traceroute() {
 	mkdir -p "$tmp/tr"
 	rm -f "$tmp/tr"/*
@@ -68,12 +72,13 @@ run_scamper() {
 	S 600 scamper -O text -p "$SCAMPER_PPS" -c "trace -P tcp -d 80 -q 1 -m $MAXTTL -w 1" \
 		-f "$tmp/targets.txt" >"$1" 2>"$tmp/scamper.err"
 }
-FMT_wirecraft=text FMT_wirecraft_pre=text FMT_traceroute=traceroute FMT_scamper=scamper
+FMT_wirecraft=text FMT_wirecraft_pre=text FMT_wirecraft_2t=text FMT_traceroute=traceroute FMT_scamper=scamper
 LABEL_wirecraft="wirecraft traceroute --rate max"
 LABEL_wirecraft_pre="wirecraft traceroute --rate max --preprobe"
+LABEL_wirecraft_2t="wirecraft traceroute --rate max --threads 2"
 LABEL_traceroute="traceroute -T (xargs -P $JOBS)"
 LABEL_scamper="scamper -p $SCAMPER_PPS trace -P tcp"
-TOOLS="wirecraft wirecraft_pre traceroute scamper"
+TOOLS="wirecraft wirecraft_pre wirecraft_2t traceroute scamper"
 
 for r in $(seq "$RUNS"); do
 	for t in $TOOLS; do
@@ -127,7 +132,7 @@ done
 		eval "MED_$t=$med"
 	done
 	echo
-	for w in wirecraft wirecraft_pre; do
+	for w in wirecraft wirecraft_pre wirecraft_2t; do
 		for t in traceroute scamper; do
 			m=MED_$t l=LABEL_$t wm=MED_$w wl=LABEL_$w
 			printf -- '- %s over %s: %.2f s / %.2f s = %.1fx\n' "${!l}" "${!wl}" "${!m}" "${!wm}" \
