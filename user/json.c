@@ -4,6 +4,7 @@
  * the packet bytes as text, so the output stays valid JSON whatever the bytes are. */
 #include <errno.h>
 
+#include "dhcpopts.h"
 #include "wirecraft/format.h"
 
 /* A JSON string: the escapes JSON requires, everything else as is. Names come from
@@ -91,6 +92,9 @@ static void json_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
 		break;
 	case WC_K_TCPOPTS:
 		json_tcpopts(sb, v->b, v->blen);
+		break;
+	case WC_K_DHCPOPTS:
+		wc_sb_dhcpopts_json(sb, v->b, v->blen);
 		break;
 	default:
 		wc_sb_printf(sb, "%llu", (unsigned long long)v->u);

@@ -50,6 +50,8 @@ ALLOWED_LAYERS = {
     "ICMPv6ND_Redirect", "ICMPv6NDOptSrcLLAddr", "ICMPv6NDOptDstLLAddr",
     "ICMPv6NDOptPrefixInfo", "ICMPv6NDOptMTU", "ICMPv6NDOptRedirectedHdr",
     "Raw", "Padding",
+    # Wave 2
+    "BOOTP", "DHCP", "NTPHeader",
 }
 FIRST_LAYERS = {"Ether", "IP", "IPv6"}
 MAX_SET = 64
@@ -183,6 +185,8 @@ class Serializer:
                     raise OracleError("%s: unexpected TCP option value %r" % (where, opt))
                 out.append([name if isinstance(name, str) else int(name), oval])
             return out
+        if type(fld).__name__ == "DHCPOptionsField":
+            return self.dhcp_options(val, where)
         if isinstance(fld, F.PacketListField):
             return b"".join(bytes(p) for p in val).hex()
         if isinstance(val, self.Packet):
@@ -212,6 +216,34 @@ class Serializer:
             return [int(x) for x in val]
         raise OracleError("%s: cannot serialize field %s=%r (%s)"
                           % (where, fld.name, val, type(fld).__name__))
+
+    def dhcp_options(self, val, where):
+        """DHCP options as wirecraft's JSON writes them: "end", "pad", [name or code,
+        value...] (integers, address strings, bytes as hex, lists of integers or strings),
+        {"raw": hex} for bytes Scapy could not cut into options."""
+        if isinstance(val, (bytes, bytearray)):
+            val = [bytes(val)] if val else []
+        out = []
+        for opt in val:
+            if isinstance(opt, str):
+                out.append(opt)
+            elif isinstance(opt, (bytes, bytearray)):
+                out.append({"raw": bytes(opt).hex()})
+            elif isinstance(opt, tuple):
+                item = [opt[0] if isinstance(opt[0], str) else int(opt[0])]
+                for v in opt[1:]:
+                    if isinstance(v, (bytes, bytearray)):
+                        item.append(bytes(v).hex())
+                    elif isinstance(v, list):
+                        item.append([x if isinstance(x, str) else int(x) for x in v])
+                    elif isinstance(v, (int, str)):
+                        item.append(v if isinstance(v, str) else int(v))
+                    else:
+                        raise OracleError("%s: unexpected DHCP option value %r" % (where, opt))
+                out.append(item)
+            else:
+                raise OracleError("%s: unexpected DHCP option %r" % (where, opt))
+        return out
 
     def layers(self, pkt, where):
         from scapy.packet import NoPayload

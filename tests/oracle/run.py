@@ -382,16 +382,27 @@ KEEP_PROTOCOLS = re.compile(r"^(frame|eth|ethertype|vlan|arp|ip|ipv6|icmp|icmpv6
                             r"|pkt_comment|ip\.options\..*|tcp\.options\..*|_ws\..*)$")
 
 
-def tshark_disabled(tshark):
+# Wave 2: lines whose Scapy dissection holds these layers also keep tshark's dissector of
+# them (a second tshark run over those frames only), so it checks what wirecraft built.
+EXTRA_PROTOCOLS = {"BOOTP": "dhcp", "DHCP": "dhcp", "NTPHeader": "ntp"}
+
+
+def tshark_disabled(tshark, keep=()):
     rc, out, err = run([tshark, "-G", "protocols"], 120)
     if rc != 0:
         return None
     names = []
     for line in out.splitlines():
         cols = line.split("\t")
-        if len(cols) >= 3 and not KEEP_PROTOCOLS.match(cols[2]):
+        if len(cols) >= 3 and not KEEP_PROTOCOLS.match(cols[2]) and cols[2] not in keep:
             names += ["--disable-protocol", cols[2]]
     return names
+
+
+def extra_protocols(rec):
+    """The tshark dissectors a corpus line's Scapy layers ask to keep (EXTRA_PROTOCOLS)."""
+    return tuple(sorted({EXTRA_PROTOCOLS[lay["layer"]] for p in rec["packets"]
+                         for lay in p["layers"] if lay["layer"] in EXTRA_PROTOCOLS}))
 
 
 def tshark_cmd(tshark, pcap, disabled):
@@ -414,10 +425,18 @@ def check_tshark(recs, packets_hex, rep, workdir, source):
         else:
             print("oracle: tshark not found: tshark check skipped")
         return
+    groups = {}
+    for rec in recs:
+        if not (rec["bad"] or rec.get("no_tshark")):
+            groups.setdefault(extra_protocols(rec), []).append(rec)
+    for keep, grecs in sorted(groups.items()):
+        tshark_group(tshark, grecs, packets_hex, rep, workdir,
+                     source if not keep else "%s-%s" % (source, "-".join(keep)), keep)
+
+
+def tshark_group(tshark, recs, packets_hex, rep, workdir, source, keep):
     frames, index = [], []
     for rec in recs:
-        if rec["bad"] or rec.get("no_tshark"):
-            continue
         for i in range(len(rec["packets"])):
             h = packets_hex.get((rec["line"], i))
             if h is None:
@@ -431,7 +450,7 @@ def check_tshark(recs, packets_hex, rep, workdir, source):
         return
     pcap = os.path.join(workdir, "oracle-%s.pcap" % source)
     write_pcap(pcap, frames)
-    disabled = tshark_disabled(tshark)
+    disabled = tshark_disabled(tshark, keep)
     if disabled is None:
         rep.fail("tshark", None, "`tshark -G protocols` failed")
         return

@@ -28,6 +28,8 @@ extern const struct wc_proto wc_proto_icmp6_echo_request, wc_proto_icmp6_echo_re
 /* IPv6 extension headers (ipv6_ext.c). */
 extern const struct wc_proto wc_proto_ipv6_hopbyhop, wc_proto_ipv6_destopt,
 	wc_proto_ipv6_routing, wc_proto_ipv6_fragment;
+/* Wave 2: BOOTP, DHCP and NTP (bootp.c, dhcp.c, ntp.c). */
+extern const struct wc_proto wc_proto_bootp, wc_proto_dhcp;
 /* Where Scapy's ND and MLD classes send by default (their overload_fields). */
 #define IP6_ALL_NODES WC_IP6(0xff02000000000000, 1)
 #define IP6_ALL_ROUTERS WC_IP6(0xff02000000000000, 2)
@@ -90,6 +92,9 @@ static const struct wc_proto *const protos[] = {
 	&wc_proto_ipv6_fragment,
 	&wc_proto_raw,
 	&wc_proto_padding,
+	/* Wave 2: BOOTP, DHCP, NTP */
+	&wc_proto_bootp,
+	&wc_proto_dhcp,
 };
 
 /* Order matters when dissecting (first match wins) and when building (last match wins),
@@ -183,6 +188,11 @@ static const struct wc_bind binds[] = {
 	{&wc_proto_snap, &wc_proto_arp, {{"code", 0x0806}}},
 	{&wc_proto_snap, &wc_proto_ip, {{"code", 0x0800}}},
 	{&wc_proto_snap, &wc_proto_ipv6, {{"code", 0x86dd}}},
+	/* Wave 2: BOOTP on the DHCP ports (Scapy's bind_bottom_up 67/67 first: it only
+	 * dissects; building takes the last, server to client), DHCP by the magic cookie (bootp.c). */
+	{&wc_proto_udp, &wc_proto_bootp, {{"dport", 67}, {"sport", 67}}},
+	{&wc_proto_udp, &wc_proto_bootp, {{"dport", 67}, {"sport", 68}}},
+	{&wc_proto_udp, &wc_proto_bootp, {{"dport", 68}, {"sport", 67}}},
 };
 
 const struct wc_proto *wc_proto_find(const char *name)

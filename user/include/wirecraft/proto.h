@@ -12,6 +12,7 @@
 
 struct wc_pkt;
 struct wc_layer;
+struct wc_sb;         /* format.h */
 struct wc_hr;         /* match.h */
 struct wc_match_opts; /* match.h */
 
@@ -27,6 +28,8 @@ enum wc_kind {
 	WC_K_BYTES,   /* variable-length bytes (Raw load, IP options as bytes, ...) */
 	WC_K_TCPOPTS, /* TCP options: bytes on the wire, Scapy's (name, value) list in text */
 	WC_K_IPOPTS,  /* IP options: bytes on the wire, named options in text */
+	/* DHCP options (wave 2): bytes on the wire, Scapy's option list in text (dhcpopts.c) */
+	WC_K_DHCPOPTS,
 };
 
 /* Field flags. */
@@ -70,6 +73,12 @@ struct wc_field {
 	 * (ICMP code names by type). `names` stays the union, used to read a name; this gives
 	 * the ones to show for a value. NULL: `names`. */
 	const struct wc_name *(*names_for)(const struct wc_layer *l);
+	/* Scapy's FixedPointField (NTP): the value holds this many fraction bits; an integer
+	 * in an expression is the whole part (shifted up). 0: a plain integer. */
+	uint8_t frac_bits;
+	/* Scapy's own i2repr where the kind's is not it (BOOTP chaddr, NTP timestamps): writes
+	 * the shown form of field fi. NULL: by kind. */
+	void (*repr)(struct wc_sb *sb, const struct wc_layer *l, unsigned fi);
 };
 
 /* How a layer's checksum field is computed. */
@@ -137,6 +146,10 @@ struct wc_proto {
 	unsigned (*hashret)(const struct wc_pkt *p, unsigned li, struct wc_hr *h);
 	bool (*answers)(const struct wc_pkt *r, unsigned ri, const struct wc_pkt *s, unsigned si,
 			const struct wc_match_opts *o);
+	/* Build: values the layer above pushes down that a binding cannot say (BOOTP's options
+	 * become the DHCP magic cookie under DHCP). Runs after the bindings, before layout, on
+	 * fields the user did not set. NULL: none. */
+	void (*pre_build)(struct wc_pkt *p, unsigned li);
 };
 
 /* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
