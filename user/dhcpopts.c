@@ -408,9 +408,11 @@ int wc_dhcpopt_next(const uint8_t *b, size_t n, size_t *pos, struct wc_dhcpopt *
 		*pos = p + 1;
 		return 1;
 	}
-	olen = n - p >= 2 ? b[p + 1] : SIZE_MAX;
+	/* Scapy: no length byte, or a length past the end, and the rest is one raw string. */
+	olen = n - p >= 2 ? b[p + 1] : 0;
 	op = by_code(b[p]);
-	if (olen > n - p - 2 || (op && op->fmt != DO_STR && !values_fit(op->fmt, b + p + 2, olen))) {
+	if (n - p < 2 || olen > n - p - 2 ||
+	    (op && op->fmt != DO_STR && !values_fit(op->fmt, b + p + 2, olen))) {
 		o->kind = WC_DO_RAW;
 		o->v = b + p;
 		o->vlen = n - p;

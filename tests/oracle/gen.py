@@ -196,7 +196,8 @@ class Serializer:
             _check_v6(v, where)
             return v
         if isinstance(fld, F.IPField) and isinstance(val, str):
-            if fld.name != "addr_mask":
+            # NTPHeader's id defaults to 127.0.0.1 (a constant, not an address we use)
+            if fld.name != "addr_mask" and not (fld.name == "id" and val == "127.0.0.1"):
                 _check_v4(val, where)
             return val
         if isinstance(fld, F.MACField) and isinstance(val, str):

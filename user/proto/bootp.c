@@ -8,6 +8,8 @@
 #include "wirecraft/pkt.h"
 #include "wirecraft/proto.h"
 
+#include "corr.h"
+
 enum { F_OP, F_HTYPE, F_HLEN, F_HOPS, F_XID, F_SECS, F_FLAGS, F_CIADDR, F_YIADDR, F_SIADDR,
        F_GIADDR, F_CHADDR, F_SNAME, F_FILE, F_OPTIONS };
 
@@ -48,6 +50,16 @@ static size_t options_len(const struct wc_layer *l, size_t avail)
 	return avail >= 4 && !memcmp(b, wc_dhcp_magic, 4) ? 4 : avail;
 }
 
+/* StrFixedLenField.i2repr: trailing NULs dropped. */
+static void fixed_repr(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
+{
+	size_t n = l->v[fi].blen;
+
+	while (n && !l->v[fi].b[n - 1])
+		n--;
+	wc_sb_strrepr(sb, l->v[fi].b, n);
+}
+
 /* _BOOTP_chaddr.i2repr: an Ethernet address and what pads it to 16 bytes. */
 static void chaddr_repr(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
 {
@@ -56,7 +68,7 @@ static void chaddr_repr(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
 	uint64_t mac = 0;
 
 	if (l->v[F_HTYPE].u != 1 || v->blen < 6) {
-		wc_sb_strrepr(sb, v->b, v->blen);
+		fixed_repr(sb, l, fi);
 		return;
 	}
 	for (unsigned i = 0; i < 6; i++)
@@ -69,16 +81,6 @@ static void chaddr_repr(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
 		wc_sb_bytesrepr(sb, v->b + 6, v->blen - 6);
 		wc_sb_putc(sb, ')');
 	}
-}
-
-/* StrFixedLenField.i2repr: trailing NULs dropped. */
-static void fixed_repr(struct wc_sb *sb, const struct wc_layer *l, unsigned fi)
-{
-	size_t n = l->v[fi].blen;
-
-	while (n && !l->v[fi].b[n - 1])
-		n--;
-	wc_sb_strrepr(sb, l->v[fi].b, n);
 }
 
 /* StrEnumField.i2repr: bytes repr without trailing NULs, and the cookie's name. */
@@ -147,4 +149,6 @@ const struct wc_proto wc_proto_bootp = {
 	.nfields = sizeof(bootp_fields) / sizeof(bootp_fields[0]),
 	.guess = guess,
 	.pre_build = pre_build,
+	.hashret = wc_corr_bootp_hashret,
+	.answers = wc_corr_bootp_answers,
 };

@@ -48,4 +48,8 @@ WC_CORR_ANSWERS(wc_corr_icmp6_nd_ra_answers);
 WC_CORR_HASHRET(wc_corr_icmp6_nd_tgt_hashret); /* NS and NA */
 WC_CORR_ANSWERS(wc_corr_icmp6_nd_na_answers);
 
+/* corr_bootp.c (wave 2: BOOTP and DHCP) */
+WC_CORR_HASHRET(wc_corr_bootp_hashret);
+WC_CORR_ANSWERS(wc_corr_bootp_answers);
+
 #endif
