@@ -46,6 +46,8 @@ from scapy.layers.inet6 import (IPv6, ICMPv6DestUnreach, ICMPv6EchoReply,  # noq
                                 ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6PacketTooBig,
                                 ICMPv6TimeExceeded, IPerror6, IPv6ExtHdrFragment,
                                 IPv6ExtHdrHopByHop, ICMPv6NDOptSrcLLAddr)
+from scapy.layers.dhcp import BOOTP, DHCP  # noqa: E402  (wave 2)
+from scapy.layers.ntp import NTPHeader  # noqa: E402
 import scapy.layers.inet as inet  # noqa: E402
 import scapy.layers.inet6 as inet6  # noqa: E402
 
@@ -450,7 +452,42 @@ CASES = [
     ("l3-icmp6-echo", lambda x: (
         [IPv6(src=x.a6, dst=x.b6) / ICMPv6EchoRequest(id=2, seq=2)],
         [IPv6(src=x.b6, dst=x.a6) / ICMPv6EchoReply(id=2, seq=2)]), {"l3": True}),
+    # -- Wave 2: BOOTP/DHCP (same xid; a broadcast DISCOVER needs checkIPaddr off), NTP
+    ("dhcp-broadcast-discover", lambda x: dhcp_broadcast(x, 0x1001)),
+    ("dhcp-broadcast-discover-no-check-ipaddr", lambda x: dhcp_broadcast(x, 0x1002),
+     {"conf": {"checkIPaddr": False}}),
+    ("dhcp-relayed-discover", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=67, dport=67) /
+         BOOTP(xid=0x1003, giaddr=x.a, chaddr=b"\x02\x00\x00\x00\x00\x09") /
+         DHCP(options=[("message-type", "discover"), "end"])],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=67, dport=67) /
+         BOOTP(op=2, xid=0x1003, yiaddr=x.d, giaddr=x.a) /
+         DHCP(options=[("message-type", "offer"), ("server_id", x.b), "end"]),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=67, dport=67) /
+         BOOTP(op=2, xid=0x1004, yiaddr=x.d, giaddr=x.a) /
+         DHCP(options=[("message-type", "offer"), "end"])])),
+    ("ntp-client-server", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40123, dport=123) /
+         NTPHeader(orig=0, sent=3900000000)],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=123, dport=40123) /
+         NTPHeader(mode=4, stratum=8, orig=3900000000, recv=3900000001, sent=3900000002),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=123, dport=40124) /
+         NTPHeader(mode=4, orig=3900000000, sent=3900000002)])),
 ]
+
+
+def dhcp_broadcast(x, xid):
+    """A client's broadcast DISCOVER and the server's broadcast OFFER (and one of another
+    transaction)."""
+    cl = "02:00:00:%02x:%02x:09" % (xid >> 8, xid & 0xff)
+    req = (Ether(src=cl, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255") /
+           UDP(sport=68, dport=67) / BOOTP(xid=xid, flags="B", chaddr=b"\x02\x00\x00\x00\x00\x09") /
+           DHCP(options=[("message-type", "discover"), "end"]))
+    reps = [Ether(src=x.mb, dst="ff:ff:ff:ff:ff:ff") / IP(src=x.b, dst="255.255.255.255") /
+            UDP(sport=67, dport=68) / BOOTP(op=2, xid=v, yiaddr=x.d, flags="B") /
+            DHCP(options=[("message-type", "offer"), ("server_id", x.b), "end"])
+            for v in (xid, xid + 0x100)]
+    return [req], reps
 
 
 def scale_case(x, rng):
