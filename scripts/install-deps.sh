@@ -14,6 +14,9 @@ PKGS=(
   procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
+  # wave 2, BOOTP/DHCP/NTP: tests/net/test_dhcp_ntp.sh runs these servers and client itself,
+  # inside its namespaces (chrony's own service, if the init system starts one, is not used)
+  dnsmasq-base udhcpc chrony
 )
 
 missing=()
