@@ -21,6 +21,9 @@ PKGS=(
   # tunnels and SCTP (issue 10): a userspace SCTP stack's example client and server, for a
   # real SCTP association in tests/net/test_tunnels.sh (this kernel has no SCTP module)
   libusrsctp-examples
+  # wave 2, BOOTP/DHCP/NTP: tests/net/test_dhcp_ntp.sh runs these servers and client itself,
+  # inside its namespaces (chrony's own service, if the init system starts one, is not used)
+  dnsmasq-base udhcpc chrony
 )
 
 missing=()

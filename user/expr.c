@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dnsname.h"
+#include "dhcpopts.h"
 #include "expr_lex.h"
 #include "set_impl.h"
 #include "wirecraft/proto.h"
@@ -644,6 +645,14 @@ static int conv_scalar(struct ctx *c, const struct wc_field *f, const struct vno
 	if (v->kind == V_INT) {
 		if (!is_int_kind(f))
 			return FAIL(c, v->col, "%s needs an address in quotes", f->name);
+		if (f->frac_bits) { /* Scapy's FixedPointField: the integer is the whole part */
+			if (v->u >> (f->bits - f->frac_bits))
+				return FAIL(c, v->col, "value %llu does not fit %s (%u integer bits)",
+					    (unsigned long long)v->u, f->name,
+					    f->bits - f->frac_bits);
+			g->lo = v->u << f->frac_bits;
+			return 0;
+		}
 		g->lo = v->u;
 		return check_fits(c, f, v->col, v->u);
 	}
@@ -686,6 +695,9 @@ static int conv_range(struct ctx *c, const struct wc_field *f, const struct vnod
 			    f->name);
 	if (v->nkids != 2 || !lo || !hi || lo->kind != V_INT || hi->kind != V_INT)
 		return FAIL(c, v->col, "a range is a pair of integers (lo, hi)");
+	if (f->frac_bits)
+		return FAIL(c, v->col, "%s is fixed-point: give a list of values, not a range",
+			    f->name);
 	rc = check_fits(c, f, lo->col, lo->u);
 	if (!rc)
 		rc = check_fits(c, f, hi->col, hi->u);
@@ -1190,6 +1202,101 @@ static int conv_tcpopts(struct ctx *c, const struct wc_field *f, const struct vn
 			rc = FAIL(c, nm->col, "a TCP option's name is a string or a number");
 		if (rc)
 			return rc;
+	}
+	return store_bytes(c, f, v->col, sp, buf, len);
+}
+
+/* ----------------------------------------------------------- DHCP options ---- */
+
+/* One (name, value, ...) option: values flattened (a list gives each element, as Scapy's
+ * param_req_list takes [1, 3, 6]), then encoded by dhcpopts.c. */
+static int dhcpopt_tuple(struct ctx *c, const struct vnode *e, uint8_t *o, size_t *n)
+{
+	struct wc_dhcp_arg a[256];
+	int cols[256];
+	const struct vnode *nm = e->kids;
+	unsigned na = 0, bad = 0;
+	char why[128];
+	int rc;
+
+	for (const struct vnode *v = nm->next; v; v = v->next) {
+		const struct vnode *k = v->kind == V_LIST ? v->kids : v;
+
+		for (; k; k = v->kind == V_LIST ? k->next : NULL) {
+			if (k->kind != V_INT && k->kind != V_STR)
+				return FAIL(c, k->col, "a DHCP option value is an integer or a string");
+			if (na == 256)
+				return FAIL(c, k->col, "too many values in one DHCP option");
+			a[na] = (struct wc_dhcp_arg){ .is_str = k->kind == V_STR, .u = k->u,
+						      .s = k->s, .slen = k->slen };
+			cols[na++] = k->col;
+		}
+	}
+	if (nm->kind == V_STR)
+		rc = wc_dhcpopt_encode(nm->s, nm->slen, a, na, o, why, sizeof(why), &bad);
+	else if (nm->kind == V_INT)
+		rc = wc_dhcpopt_encode_code(nm->u, a, na, o, why, sizeof(why), &bad);
+	else
+		return FAIL(c, nm->col, "a DHCP option's name is a string or a number");
+	if (rc < 0)
+		return FAIL(c, bad < na ? cols[bad] : nm->col, "%s", why);
+	*n = (size_t)rc;
+	return 0;
+}
+
+/* [("message-type", "discover"), ("lease_time", 3600), "end", b"raw"] -> the option
+ * bytes, as Scapy's DHCPOptionsField.i2m writes them (no padding). */
+static int conv_dhcpopts(struct ctx *c, const struct wc_field *f, const struct vnode *v,
+			 struct wc_spec *sp)
+{
+	uint8_t *buf;
+	size_t len = 0, n = 0;
+	int rc;
+
+	if (v->kind != V_LIST && v->kind != V_STR)
+		return FAIL(c, v->col, "%s needs a list of DHCP options or bytes", f->name);
+	buf = wc_tmp_alloc(&c->tmp, MAX_BYTES + 258);
+	if (!buf)
+		return -ENOMEM;
+	if (v->kind == V_STR) {
+		/* Scapy's i2m walks bytes as a list of integers: each byte becomes the code of
+		 * an empty option. */
+		if (v->slen > MAX_BYTES / 2)
+			return FAIL(c, v->col, "%s is too long", f->name);
+		for (size_t i = 0; i < v->slen; i++) {
+			buf[2 * i] = v->s[i];
+			buf[2 * i + 1] = 0;
+		}
+		return store_bytes(c, f, v->col, sp, buf, 2 * v->slen);
+	}
+	for (const struct vnode *e = v->kids; e; e = e->next, len += n) {
+		if (len > MAX_BYTES)
+			return FAIL(c, e->col, "%s is too long (at most %d bytes)", f->name, MAX_BYTES);
+		if (e->kind == V_STR) {
+			int code = wc_dhcpopt_bare(e->s, e->slen);
+
+			/* "end", "pad", "hostname": the code alone; other text as it is */
+			n = code >= 0 ? 1 : e->slen;
+			if (code >= 0)
+				buf[len] = (uint8_t)code;
+			else if (e->slen > MAX_BYTES + 1 - len)
+				return FAIL(c, e->col, "%s is too long", f->name);
+			else
+				memcpy(buf + len, e->s, e->slen);
+		} else if (e->kind == V_INT) {
+			if (e->u > 255)
+				return FAIL(c, e->col, "DHCP option code %llu does not fit a byte",
+					    (unsigned long long)e->u);
+			buf[len] = (uint8_t)e->u; /* a bare code: code and a zero length */
+			buf[len + 1] = 0;
+			n = 2;
+		} else if ((e->kind == V_TUPLE || e->kind == V_LIST) && e->nkids >= 2) {
+			rc = dhcpopt_tuple(c, e, buf + len, &n);
+			if (rc)
+				return rc;
+		} else {
+			return FAIL(c, e->col, "a DHCP option is (name, value, ...), a name or bytes");
+		}
 	}
 	return store_bytes(c, f, v->col, sp, buf, len);
 }
@@ -1801,6 +1908,8 @@ static int set_field(struct ctx *c, const struct wc_field *f, const struct vnode
 		return conv_dnstxt(c, f, v, sp);
 	case WC_K_RRLIST:
 		return FAIL(c, v->col, "%s needs records such as DNSQR()", f->name);
+	case WC_K_DHCPOPTS:
+		return conv_dhcpopts(c, f, v, sp);
 	default:
 		break;
 	}

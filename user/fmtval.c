@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dnsname.h"
+#include "dhcpopts.h"
 #include "wirecraft/format.h"
 
 /* ---- string builder ---------------------------------------------------------------- */
@@ -698,6 +699,10 @@ void wc_sb_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi, bool n
 	const struct wc_field *f = &l->proto->fields[fi];
 	const struct wc_val *v = &l->v[fi];
 
+	if (names && f->repr) {
+		f->repr(sb, l, fi);
+		return;
+	}
 	switch (f->kind) {
 	case WC_K_MAC:
 		wc_sb_mac(sb, v->u);
@@ -736,6 +741,12 @@ void wc_sb_value(struct wc_sb *sb, const struct wc_layer *l, unsigned fi, bool n
 	case WC_K_DNSTXT:
 		if (names)
 			wc_sb_dnstxt(sb, v->b, v->blen);
+		else
+			wc_sb_hex(sb, v->b, v->blen);
+		break;
+	case WC_K_DHCPOPTS:
+		if (names)
+			wc_sb_dhcpopts_repr(sb, v->b, v->blen);
 		else
 			wc_sb_hex(sb, v->b, v->blen);
 		break;

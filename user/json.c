@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "dnsname.h"
+#include "dhcpopts.h"
 #include "wirecraft/format.h"
 #include "wirecraft/pkt.h"
 
@@ -150,6 +151,8 @@ static void json_value(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, un
 		break;
 	case WC_K_RRLIST:
 		json_rrlist(sb, p, li, fi);
+	case WC_K_DHCPOPTS:
+		wc_sb_dhcpopts_json(sb, v->b, v->blen);
 		break;
 	default:
 		wc_sb_printf(sb, "%llu", (unsigned long long)v->u);

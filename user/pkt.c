@@ -221,6 +221,9 @@ int wc_build(struct wc_pkt *p)
 		p->l[i].below = i ? p->l[i - 1].proto : NULL;
 	for (unsigned i = 0; i + 1 < p->nlayers; i++)
 		apply_binding(&p->l[i], p->l[i + 1].proto);
+	for (unsigned i = 0; i < p->nlayers; i++)
+		if (p->l[i].proto->pre_build)
+			p->l[i].proto->pre_build(p, i);
 	for (unsigned i = 0; i < p->nlayers; i++) {
 		err = layout(&p->l[i]);
 		if (err)

@@ -417,7 +417,15 @@ static void show_field(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, un
 		return;
 	}
 	field_prefix(sb, pre, plen, f->name);
-	if (!reached && (f->kind == WC_K_BYTES || f->kind == WC_K_TCPOPTS))
+	if (!reached && f->repr) { /* the default, in the field's own form */
+		struct wc_layer dl = *l;
+
+		dl.v[fi].b = f->def_bytes;
+		dl.v[fi].blen = f->def_bytes ? f->def_len : 0;
+		f->repr(sb, &dl, fi);
+	} else if (!reached && f->kind == WC_K_DHCPOPTS)
+		wc_sb_puts(sb, "[]"); /* Scapy's default b"" shown as an option list */
+	else if (!reached && (f->kind == WC_K_BYTES || f->kind == WC_K_TCPOPTS))
 		wc_sb_strrepr(sb, f->def_bytes, f->def_bytes ? f->def_len : 0); /* the default */
 	else
 		wc_sb_value(sb, l, fi, true);

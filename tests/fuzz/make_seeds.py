@@ -210,6 +210,51 @@ def inet_quote(upper):
     return IPerror(src=V4_A, dst=V4_B) / upper
 
 
+def wave2_seeds():
+    """BOOTP, DHCP and NTP frames, well formed and hostile (wave 2)."""
+    from scapy.layers.dhcp import BOOTP, DHCP
+    from scapy.layers.ntp import NTPHeader
+
+    def dhcp(opts, **kw):
+        return raw(eth() / IP(src=V4_A, dst=V4_B) / UDP(sport=68, dport=67) /
+                   BOOTP(chaddr=b"\x02\x00\x00\x00\x00\x01", xid=7, **kw) / DHCP(options=opts))
+
+    def ntp(**kw):
+        return raw(eth() / IP(src=V4_A, dst=V4_B) / UDP(sport=123, dport=123) /
+                   NTPHeader(orig=0, sent=3900000000, **kw))
+
+    full = [("message-type", "discover"), ("param_req_list", [1, 3, 6, 15, 121]),
+            ("client_id", b"\x01\x02\x00\x00\x00\x00\x01"), ("hostname", "c1"),
+            ("requested_addr", V4_B), ("lease_time", 3600), ("name_server", V4_A, V4_B),
+            ("classless_static_routes", "198.18.0.0/15:198.18.0.1"), (224, b"xy"), "end"]
+    out = {"dhcp_discover": dhcp(full), "dhcp_offer": dhcp(
+        [("message-type", "offer"), ("server_id", V4_A), ("subnet_mask", "255.255.255.0"),
+         ("router", V4_A), ("domain", b"test"), "end", "pad", "pad"], op=2, yiaddr=V4_B)}
+    base = dhcp([("message-type", "discover"), "end"])
+    head = len(base) - 4  # where the options start (after the cookie)
+    for name, tail in {"len_past_end": b"\x35\x01\x01\x0c\x40ab",  # length runs past the end
+                       "no_end": b"\x35\x01\x01\x33\x04\x00\x00\x0e\x10",  # no "end"
+                       "zero_lengths": b"\x35\x00\x01\x00\x37\x00\x3d\x00\x0c\x00\xff",
+                       "code_at_end": b"\x35\x01\x01\x33",  # a code and no length byte
+                       "ip_len_3": b"\x01\x03\xc6\x12\x00\xff",  # an address cut short
+                       "int_len_6": b"\x33\x06\x00\x00\x00\x01\x00\x02\xff",
+                       "routes_bad_prefix": b"\x79\x05\x21\xc6\x12\x00\x01\xff",
+                       "routes_cut": b"\x79\x04\x18\xc6\x12\x00\xff",
+                       "all_pad": b"\x00" * 40}.items():
+        frame = bytearray(base[:head] + tail)
+        frame[16:18] = (len(frame) - 14).to_bytes(2, "big")          # IP total length
+        frame[38:40] = (len(frame) - 34).to_bytes(2, "big")          # UDP length
+        out["bad_dhcp_" + name] = bytes([SEL_ETHER]) + bytes(frame)
+    out = {k: (v if k.startswith("bad_") else bytes([SEL_ETHER]) + v) for k, v in out.items()}
+    out["bad_bootp_cut_in_chaddr"] = bytes([SEL_ETHER]) + base[:14 + 20 + 8 + 32]
+    out["bad_bootp_cut_in_cookie"] = bytes([SEL_ETHER]) + base[:head - 2]
+    out["ntp_client"] = bytes([SEL_ETHER]) + ntp()
+    out["ntp_server_stratum1"] = bytes([SEL_ETHER]) + ntp(mode=4, stratum=1, ref_id=b"GPS ")
+    out["bad_ntp_short"] = bytes([SEL_ETHER]) + ntp()[:14 + 20 + 8 + 20]
+    out["bad_ntp_mode6"] = bytes([SEL_ETHER]) + ntp(mode=6)
+    return out
+
+
 EXPRESSIONS = {
     "ether_ip_tcp": 'Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")/IP(dst="198.18.0.1")/TCP()',
     "ip_tcp_flags": 'IP(dst="198.18.0.0/30", ttl=(1,3))/TCP(dport=[22,80,443], flags="SA")',
@@ -241,6 +286,10 @@ EXPRESSIONS = {
     "bad_overflow": 'TCP(dport=99999999999999999999999)',
     "bad_trailing": 'IP()/TCP())',
     "bad_empty": '',
+    # wave 2
+    "dhcp": 'Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff")/IP(src="0.0.0.0", dst="255.255.255.255")/UDP(sport=68, dport=67)/BOOTP(chaddr=b"\\x02\\x00\\x00\\x00\\x00\\x01", xid=(1,3), flags="B")/DHCP(options=[("message-type","discover"),("param_req_list",[1,3,6]),(224,b"x"),"end"])',
+    "ntp": 'IP(dst="198.18.0.2")/UDP()/NTP(orig=5, delay=1, stratum=[1,8])',
+    "bad_dhcp_option": 'IP()/UDP()/BOOTP()/DHCP(options=[("no_such_option",1)])',
 }
 
 
@@ -279,7 +328,7 @@ def write_dict():
 
 
 def main():
-    write("dissect", {**dissect_seeds(), **tunnel_seeds()})
+    write("dissect", {**dissect_seeds(), **tunnel_seeds(), **wave2_seeds()})
     write("expr", {k: v.encode() for k, v in EXPRESSIONS.items()})
     write_dict()
 

@@ -60,6 +60,8 @@ ALLOWED_LAYERS = {
     "SCTPChunkAddressConf", "SCTPChunkAddressConfAck",
     # DNS (issue 10)
     "DNS", "DNSQR", "DNSRR", "DNSRRMX", "DNSRRSOA", "DNSRRSRV", "DNSRROPT",
+    # Wave 2
+    "BOOTP", "DHCP", "NTPHeader",
 }
 # Scapy contrib modules the corpus uses (`from scapy.all import *` does not load them):
 # MPLS and GENEVE, with their bindings (Ether/GRE 0x8847, UDP 6635 and 6081).
@@ -205,6 +207,8 @@ class Serializer:
             if isinstance(val, self.Packet):
                 return self.layers(val, where)
             return bytes(val).hex()
+        if type(fld).__name__ == "DHCPOptionsField":
+            return self.dhcp_options(val, where)
         if isinstance(fld, F.PacketListField):
             return b"".join(bytes(p) for p in val).hex()
         if isinstance(fld, F.FieldListField):
@@ -219,7 +223,8 @@ class Serializer:
             _check_v6(v, where)
             return v
         if isinstance(fld, F.IPField) and isinstance(val, str):
-            if fld.name != "addr_mask":
+            # NTPHeader's id defaults to 127.0.0.1 (a constant, not an address we use)
+            if fld.name != "addr_mask" and not (fld.name == "id" and val == "127.0.0.1"):
                 _check_v4(val, where)
             return val
         if isinstance(fld, F.MACField) and isinstance(val, str):
@@ -239,6 +244,34 @@ class Serializer:
             return [int(x) for x in val]
         raise OracleError("%s: cannot serialize field %s=%r (%s)"
                           % (where, fld.name, val, type(fld).__name__))
+
+    def dhcp_options(self, val, where):
+        """DHCP options as wirecraft's JSON writes them: "end", "pad", [name or code,
+        value...] (integers, address strings, bytes as hex, lists of integers or strings),
+        {"raw": hex} for bytes Scapy could not cut into options."""
+        if isinstance(val, (bytes, bytearray)):
+            val = [bytes(val)] if val else []
+        out = []
+        for opt in val:
+            if isinstance(opt, str):
+                out.append(opt)
+            elif isinstance(opt, (bytes, bytearray)):
+                out.append({"raw": bytes(opt).hex()})
+            elif isinstance(opt, tuple):
+                item = [opt[0] if isinstance(opt[0], str) else int(opt[0])]
+                for v in opt[1:]:
+                    if isinstance(v, (bytes, bytearray)):
+                        item.append(bytes(v).hex())
+                    elif isinstance(v, list):
+                        item.append([x if isinstance(x, str) else int(x) for x in v])
+                    elif isinstance(v, (int, str)):
+                        item.append(v if isinstance(v, str) else int(v))
+                    else:
+                        raise OracleError("%s: unexpected DHCP option value %r" % (where, opt))
+                out.append(item)
+            else:
+                raise OracleError("%s: unexpected DHCP option %r" % (where, opt))
+        return out
 
     def layers(self, pkt, where):
         from scapy.packet import NoPayload

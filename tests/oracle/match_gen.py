@@ -47,6 +47,8 @@ from scapy.layers.inet6 import (IPv6, ICMPv6DestUnreach, ICMPv6EchoReply,  # noq
                                 ICMPv6TimeExceeded, IPerror6, IPv6ExtHdrFragment,
                                 IPv6ExtHdrHopByHop, ICMPv6NDOptSrcLLAddr)
 from scapy.layers.dns import DNS, DNSQR, DNSRR  # noqa: E402
+from scapy.layers.dhcp import BOOTP, DHCP  # noqa: E402  (wave 2)
+from scapy.layers.ntp import NTPHeader  # noqa: E402
 import scapy.layers.inet as inet  # noqa: E402
 from scapy.layers.sctp import (SCTP, SCTPerror, SCTPChunkInit, SCTPChunkInitAck,  # noqa: E402
                                SCTPChunkAbort, SCTPChunkCookieEcho, SCTPChunkCookieAck)
@@ -568,6 +570,42 @@ def dnsr(x, i, qr=1, dport=40000):
     return x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=53, dport=dport) / \
         DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"),
             an=DNSRR(rrname="a.example", rdata="198.18.0.99"))
+    # -- Wave 2: BOOTP/DHCP (same xid; a broadcast DISCOVER needs checkIPaddr off), NTP
+    ("dhcp-broadcast-discover", lambda x: dhcp_broadcast(x, 0x1001)),
+    ("dhcp-broadcast-discover-no-check-ipaddr", lambda x: dhcp_broadcast(x, 0x1002),
+     {"conf": {"checkIPaddr": False}}),
+    ("dhcp-relayed-discover", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=67, dport=67) /
+         BOOTP(xid=0x1003, giaddr=x.a, chaddr=b"\x02\x00\x00\x00\x00\x09") /
+         DHCP(options=[("message-type", "discover"), "end"])],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=67, dport=67) /
+         BOOTP(op=2, xid=0x1003, yiaddr=x.d, giaddr=x.a) /
+         DHCP(options=[("message-type", "offer"), ("server_id", x.b), "end"]),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=67, dport=67) /
+         BOOTP(op=2, xid=0x1004, yiaddr=x.d, giaddr=x.a) /
+         DHCP(options=[("message-type", "offer"), "end"])])),
+    ("ntp-client-server", lambda x: (
+        [x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40123, dport=123) /
+         NTPHeader(orig=0, sent=3900000000)],
+        [x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=123, dport=40123) /
+         NTPHeader(mode=4, stratum=8, orig=3900000000, recv=3900000001, sent=3900000002),
+         x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=123, dport=40124) /
+         NTPHeader(mode=4, orig=3900000000, sent=3900000002)])),
+]
+
+
+def dhcp_broadcast(x, xid):
+    """A client's broadcast DISCOVER and the server's broadcast OFFER (and one of another
+    transaction)."""
+    cl = "02:00:00:%02x:%02x:09" % (xid >> 8, xid & 0xff)
+    req = (Ether(src=cl, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255") /
+           UDP(sport=68, dport=67) / BOOTP(xid=xid, flags="B", chaddr=b"\x02\x00\x00\x00\x00\x09") /
+           DHCP(options=[("message-type", "discover"), "end"]))
+    reps = [Ether(src=x.mb, dst="ff:ff:ff:ff:ff:ff") / IP(src=x.b, dst="255.255.255.255") /
+            UDP(sport=67, dport=68) / BOOTP(op=2, xid=v, yiaddr=x.d, flags="B") /
+            DHCP(options=[("message-type", "offer"), ("server_id", x.b), "end"])
+            for v in (xid, xid + 0x100)]
+    return [req], reps
 
 
 def scale_case(x, rng):

@@ -385,19 +385,28 @@ KEEP_PROTOCOLS = re.compile(r"^(frame|eth|ethertype|vlan|arp|ip|ipv6|icmp|icmpv6
                             r")$")
 
 
-KEEP_DNS = re.compile(r"^(dns|mdns|" + KEEP_PROTOCOLS.pattern[2:])
+# Wave 2: lines whose Scapy dissection holds these layers also keep tshark's dissector of
+# them (a second tshark run over those frames only), so it checks what wirecraft built.
+EXTRA_PROTOCOLS = {"BOOTP": ("dhcp",), "DHCP": ("dhcp",), "NTPHeader": ("ntp",),
+                   "DNS": ("dns", "mdns")}
 
 
-def tshark_disabled(tshark, keep=KEEP_PROTOCOLS):
+def tshark_disabled(tshark, keep=()):
     rc, out, err = run([tshark, "-G", "protocols"], 120)
     if rc != 0:
         return None
     names = []
     for line in out.splitlines():
         cols = line.split("\t")
-        if len(cols) >= 3 and not keep.match(cols[2]):
+        if len(cols) >= 3 and not KEEP_PROTOCOLS.match(cols[2]) and cols[2] not in keep:
             names += ["--disable-protocol", cols[2]]
     return names
+
+
+def extra_protocols(rec):
+    """The tshark dissectors a corpus line's Scapy layers ask to keep (EXTRA_PROTOCOLS)."""
+    return tuple(sorted({name for p in rec["packets"] for lay in p["layers"]
+                         for name in EXTRA_PROTOCOLS.get(lay["layer"], ())}))
 
 
 def tshark_cmd(tshark, pcap, disabled):
@@ -420,10 +429,18 @@ def check_tshark(recs, packets_hex, rep, workdir, source):
         else:
             print("oracle: tshark not found: tshark check skipped")
         return
+    groups = {}
+    for rec in recs:
+        if not (rec["bad"] or rec.get("no_tshark")):
+            groups.setdefault(extra_protocols(rec), []).append(rec)
+    for keep, grecs in sorted(groups.items()):
+        tshark_group(tshark, grecs, packets_hex, rep, workdir,
+                     source if not keep else "%s-%s" % (source, "-".join(keep)), keep)
+
+
+def tshark_group(tshark, recs, packets_hex, rep, workdir, source, keep):
     frames, index = [], []
     for rec in recs:
-        if rec["bad"] or rec.get("no_tshark"):
-            continue
         for i in range(len(rec["packets"])):
             h = packets_hex.get((rec["line"], i))
             if h is None:
@@ -435,20 +452,6 @@ def check_tshark(recs, packets_hex, rep, workdir, source):
             index.append((rec, i))
     if not frames:
         return
-    # DNS lines are read with tshark's DNS dissectors on (issue 10); the others without.
-    groups = {}
-    for fr, ix in zip(frames, index):
-        g = "dns" if "DNS" in ix[0]["expr"] else "base"
-        groups.setdefault(g, ([], []))
-        groups[g][0].append(fr)
-        groups[g][1].append(ix)
-    for g, (gframes, gindex) in sorted(groups.items()):
-        tshark_group(tshark, gframes, gindex, packets_hex, rep, workdir,
-                     source if g == "base" else "%s-%s" % (source, g),
-                     KEEP_PROTOCOLS if g == "base" else KEEP_DNS)
-
-
-def tshark_group(tshark, frames, index, packets_hex, rep, workdir, source, keep):
     pcap = os.path.join(workdir, "oracle-%s.pcap" % source)
     write_pcap(pcap, frames)
     disabled = tshark_disabled(tshark, keep)

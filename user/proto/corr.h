@@ -54,5 +54,8 @@ WC_CORR_ANSWERS(wc_corr_sctperror_answers);
 WC_CORR_ANSWERS(wc_corr_geneve_answers);
 /* corr_dns.c */
 WC_CORR_ANSWERS(wc_corr_dns_answers);
+/* corr_bootp.c (wave 2: BOOTP and DHCP) */
+WC_CORR_HASHRET(wc_corr_bootp_hashret);
+WC_CORR_ANSWERS(wc_corr_bootp_answers);
 
 #endif

@@ -42,6 +42,8 @@ extern const struct wc_proto wc_proto_vxlan, wc_proto_gre, wc_proto_gre_pptp,
 /* DNS (dns.c). */
 extern const struct wc_proto wc_proto_dns, wc_proto_dnsqr, wc_proto_dnsrr, wc_proto_dnsrrmx,
 	wc_proto_dnsrrsoa, wc_proto_dnsrrsrv, wc_proto_dnsrropt;
+/* Wave 2: BOOTP, DHCP and NTP (bootp.c, dhcp.c, ntp.c). */
+extern const struct wc_proto wc_proto_bootp, wc_proto_dhcp, wc_proto_ntp;
 /* Where Scapy's ND and MLD classes send by default (their overload_fields). */
 #define IP6_ALL_NODES WC_IP6(0xff02000000000000, 1)
 #define IP6_ALL_ROUTERS WC_IP6(0xff02000000000000, 2)
@@ -138,6 +140,10 @@ static const struct wc_proto *const protos[] = {
 	&wc_proto_dnsrrsoa,
 	&wc_proto_dnsrrsrv,
 	&wc_proto_dnsrropt,
+	/* Wave 2: BOOTP, DHCP, NTP */
+	&wc_proto_bootp,
+	&wc_proto_dhcp,
+	&wc_proto_ntp,
 };
 
 /* Order matters when dissecting (first match wins) and when building (last match wins),
@@ -305,6 +311,23 @@ static const struct wc_bind binds[] = {
 	{&wc_proto_udp, &wc_proto_dns, {{"sport", 53}}},
 	{&wc_proto_tcp, &wc_proto_dns, {{"dport", 53}}},
 	{&wc_proto_tcp, &wc_proto_dns, {{"sport", 53}}},
+	/* Wave 2: BOOTP on the DHCP ports (Scapy's bind_bottom_up 67/67 first: it only
+	 * dissects; building takes the last, server to client), DHCP by the magic cookie (bootp.c). */
+	{&wc_proto_udp, &wc_proto_bootp, {{"dport", 67}, {"sport", 67}}},
+	{&wc_proto_udp, &wc_proto_bootp, {{"dport", 67}, {"sport", 68}}},
+	{&wc_proto_udp, &wc_proto_bootp, {{"dport", 68}, {"sport", 67}}},
+	/* NTP on port 123 either way; building sets both, as Scapy's last binding does. */
+	{&wc_proto_udp, &wc_proto_ntp, {{"sport", 123}}},
+	{&wc_proto_udp, &wc_proto_ntp, {{"dport", 123}}},
+	{&wc_proto_udp, &wc_proto_ntp, {{"sport", 123}, {"dport", 123}}},
+};
+
+/* Scapy classes whose constructor returns another class (their dispatch_hook). */
+static const struct {
+	const char *name;
+	const struct wc_proto *proto;
+} aliases[] = {
+	{"NTP", &wc_proto_ntp}, /* wave 2: NTP() is an NTPHeader */
 };
 
 const struct wc_proto *wc_proto_find(const char *name)
@@ -312,6 +335,9 @@ const struct wc_proto *wc_proto_find(const char *name)
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
 		if (strcmp(protos[i]->name, name) == 0)
 			return protos[i];
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i].name, name) == 0)
+			return aliases[i].proto;
 	return NULL;
 }
 

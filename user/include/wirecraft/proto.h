@@ -12,6 +12,7 @@
 
 struct wc_pkt;
 struct wc_layer;
+struct wc_sb;         /* format.h */
 struct wc_hr;         /* match.h */
 struct wc_match_opts; /* match.h */
 struct wc_sublist;
@@ -33,6 +34,8 @@ enum wc_kind {
 	WC_K_DNSNAME, /* a domain name: its labels on the wire (uncompressed), dotted in text */
 	WC_K_DNSTXT,  /* TXT strings: length-prefixed on the wire, a list of strings in text */
 	WC_K_RRLIST,  /* a list of sub-layers (DNS records): their bytes, see wc_field.sub */
+	/* DHCP options (wave 2): bytes on the wire, Scapy's option list in text (dhcpopts.c) */
+	WC_K_DHCPOPTS,
 };
 
 /* Field flags. */
@@ -93,6 +96,12 @@ struct wc_field {
 	size_t (*dlen_at)(struct wc_layer *l, const uint8_t *hdr, size_t off, size_t avail);
 	/* WC_K_RRLIST: how to read the list as sub-layers. */
 	const struct wc_sublist *sub;
+	/* Scapy's FixedPointField (NTP): the value holds this many fraction bits; an integer
+	 * in an expression is the whole part (shifted up). 0: a plain integer. */
+	uint8_t frac_bits;
+	/* Scapy's own i2repr where the kind's is not it (BOOTP chaddr, NTP timestamps): writes
+	 * the shown form of field fi. NULL: by kind. */
+	void (*repr)(struct wc_sb *sb, const struct wc_layer *l, unsigned fi);
 };
 
 /* A field holding a list of sub-layers (Scapy's packet-valued fields such as DNS qd/an).
@@ -177,6 +186,10 @@ struct wc_proto {
 	unsigned (*hashret)(const struct wc_pkt *p, unsigned li, struct wc_hr *h);
 	bool (*answers)(const struct wc_pkt *r, unsigned ri, const struct wc_pkt *s, unsigned si,
 			const struct wc_match_opts *o);
+	/* Build: values the layer above pushes down that a binding cannot say (BOOTP's options
+	 * become the DHCP magic cookie under DHCP). Runs after the bindings, before layout, on
+	 * fields the user did not set. NULL: none. */
+	void (*pre_build)(struct wc_pkt *p, unsigned li);
 };
 
 /* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
