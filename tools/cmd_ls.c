@@ -21,7 +21,7 @@ static const char *kind_name(const struct wc_field *f)
 		[WC_K_IPV6] = "IPv6", [WC_K_BYTES] = "bytes", [WC_K_TCPOPTS] = "TCP options",
 		[WC_K_IPOPTS] = "IP options", [WC_K_DNSNAME] = "DNS name", [WC_K_DNSTXT] = "DNS text",
 		[WC_K_RRLIST] = "DNS records",
-		[WC_K_IPOPTS] = "IP options", [WC_K_DHCPOPTS] = "DHCP options",
+		[WC_K_DHCPOPTS] = "DHCP options",
 	};
 	return f->kind < sizeof(names) / sizeof(names[0]) && names[f->kind] ? names[f->kind] : "?";
 }

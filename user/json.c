@@ -151,6 +151,7 @@ static void json_value(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, un
 		break;
 	case WC_K_RRLIST:
 		json_rrlist(sb, p, li, fi);
+		break;
 	case WC_K_DHCPOPTS:
 		wc_sb_dhcpopts_json(sb, v->b, v->blen);
 		break;
