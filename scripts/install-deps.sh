@@ -14,6 +14,8 @@ PKGS=(
   procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
+  # python module (issue 12): building it against /usr/bin/python3, and its tests
+  python3-dev python3-pytest
 )
 
 missing=()
