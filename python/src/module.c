@@ -156,6 +156,14 @@ static PyMethodDef mod_methods[] = {
 	{"wrpcap", (PyCFunction)(void (*)(void))wcpy_wrpcap, METH_VARARGS | METH_KEYWORDS,
 	 "wrpcap(filename, pkt): write packets (a Packet, bytes, a PacketSet or an iterable of\n"
 	 "them) to a pcap file; it appears under its name only complete."},
+	{"_sr", (PyCFunction)(void (*)(void))wcpy_sr, METH_VARARGS | METH_KEYWORDS,
+	 "_sr(pkts, iface, ...) -> (pairs, unanswered, stats): wc_sr, the GIL released."},
+	{"_send", (PyCFunction)(void (*)(void))wcpy_send, METH_VARARGS | METH_KEYWORDS,
+	 "_send(pkts, iface, count=1, ...) -> packets sent: wc_send, the GIL released."},
+	{"_Sniffer", (PyCFunction)(void (*)(void))wcpy_sniff_open, METH_VARARGS | METH_KEYWORDS,
+	 "_Sniffer(iface, filter=None, steal=False): an open capture."},
+	{"_Scanner", (PyCFunction)(void (*)(void))wcpy_scan_start, METH_VARARGS | METH_KEYWORDS,
+	 "_Scanner(iface, targets, ...): a running scan, an iterator of result tuples."},
 	{NULL, NULL, 0, NULL},
 };
 
@@ -179,7 +187,8 @@ PyMODINIT_FUNC PyInit__wirecraft(void)
 	Py_XDECREF((PyObject *)d);
 	if (!wcpy.expr_error || PyModule_AddObjectRef(m, "ExprError", wcpy.expr_error) < 0 ||
 	    wcpy_packet_init_types(m) < 0 || wcpy_set_init_types(m) < 0 ||
-	    wcpy_pcap_init_types(m) < 0 || wcpy_live_init_types(m) < 0) {
+	    wcpy_pcap_init_types(m) < 0 || wcpy_sniff_init_type() < 0 ||
+	    wcpy_scan_init_type() < 0) {
 		Py_DECREF((PyObject *)m);
 		return NULL;
 	}

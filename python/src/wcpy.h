@@ -67,11 +67,12 @@ int wcpy_pcap_init_types(PyObject *m);
 PyObject *wcpy_rdpcap_iter(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *wcpy_wrpcap(PyObject *self, PyObject *args, PyObject *kw);
 
-/* live.c */
-int wcpy_live_init_types(PyObject *m);
+/* live_sr.c, live_sniff.c, live_scan.c: the datapath, the GIL released while it runs */
 PyObject *wcpy_sr(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *wcpy_send(PyObject *self, PyObject *args, PyObject *kw);
+int wcpy_sniff_init_type(void);
 PyObject *wcpy_sniff_open(PyObject *self, PyObject *args, PyObject *kw);
+int wcpy_scan_init_type(void);
 PyObject *wcpy_scan_start(PyObject *self, PyObject *args, PyObject *kw);
 
 /* module.c */

@@ -54,3 +54,6 @@ def expectations():
             raise RuntimeError("tests/oracle/gen.py failed")
         _expect = oracle.load_expect(path)
     return _expect
+
+# python/tests/net runs inside a private namespace, started by test_net.py: never directly.
+collect_ignore = ["net"]

@@ -139,3 +139,250 @@ def _ls_layer(layer):
     print("###[ %s ]###" % layer.name)
     for k, v in layer.fields.items():
         print("  %-10s = %r" % (k, v))
+
+
+# ---- the datapath: sr, send, sniff, scan (root; the GIL is released while they run) ------
+
+import collections as _collections
+
+__all__ += ["SndRcvList", "ScanResult", "Scan", "sr", "sr1", "srp", "srp1", "send", "sendp",
+            "sniff", "scan"]
+
+
+class SndRcvList(list):
+    """sr()'s answers: a list of (sent, received) Packet pairs, as Scapy's SndRcvList.
+
+    .stats holds the run's counts (probes, sent, received, answers, pair_s, ...); .rtt_us
+    the round-trip time of each pair, in the same order.
+    """
+
+    def __init__(self, res=(), name="Results", stats=None, rtt_us=None):
+        super().__init__(res)
+        self.listname = name
+        self.stats = stats or {}
+        self.rtt_us = rtt_us or []
+
+    def summary(self):
+        """Print "REQUEST ==> REPLY" per pair, as Scapy's ans.summary() (and `wirecraft sr`)."""
+        for s, r in self:
+            print("%s ==> %s" % (s.summary(), r.summary()))
+
+    nsummary = summary
+
+    def show(self):
+        self.summary()
+
+    def __repr__(self):
+        return "<%s: %d pairs>" % (self.listname, len(self))
+
+
+def _run_sr(pkts, iface, timeout, retry, inter, rate, multi, l3, max_answers, chainCC, kw):
+    if iface is None:
+        raise ValueError("no interface: iface=... (wirecraft never picks one itself)")
+    if inter:
+        rate = 1.0 / inter
+    if rate in (None, "max"):
+        rate = 0
+    if timeout is None:
+        timeout = 2
+    pairs, unans, st = _c._sr(pkts, iface, timeout=float(timeout), retry=max(0, int(retry or 0)),
+                              rate=float(rate), multi=bool(multi), l3=l3,
+                              max_answers=max_answers, chainCC=chainCC, **kw)
+    ans = SndRcvList([(s, r) for s, r, _, _ in pairs], stats=st,
+                     rtt_us=[rtt for _, _, _, rtt in pairs])
+    un = PacketList([s for s, _ in unans], name="Unanswered")
+    return ans, un
+
+
+def sr(pkts, iface=None, timeout=2, retry=0, inter=0, rate=None, multi=False, verbose=None,
+       chainCC=False, **kw):
+    """Scapy's sr(): send the packets of a set (an expression or a PacketSet) and pair each
+    answer with its probe. Returns (answered, unanswered): SndRcvList of (sent, received)
+    and PacketList, both from the IP layer up as Scapy's layer-3 sr() gives them.
+
+    iface is needed (the next hop's MAC is asked for there); timeout counts from the last
+    probe; retry resends the unanswered; rate (probes/s, None: as fast as possible) or
+    inter (seconds between probes). Ctrl-C stops it and returns what was found, as in
+    Scapy (chainCC=True raises KeyboardInterrupt after). Other options: pass_replies,
+    no_cookie, queues, seed, unans=False (do not collect the unanswered).
+    """
+    return _run_sr(pkts, iface, timeout, retry, inter, rate, multi, True, 0, chainCC, kw)
+
+
+def srp(pkts, iface=None, timeout=2, retry=0, inter=0, rate=None, multi=False, verbose=None,
+        chainCC=False, **kw):
+    """Scapy's srp(): sr() at layer 2: the pairs are whole Ethernet frames."""
+    return _run_sr(pkts, iface, timeout, retry, inter, rate, multi, False, 0, chainCC, kw)
+
+
+def sr1(pkts, iface=None, timeout=2, retry=0, inter=0, rate=None, verbose=None, chainCC=False,
+        **kw):
+    """Scapy's sr1(): the first answer (a Packet from the IP layer up), or None."""
+    ans, _ = _run_sr(pkts, iface, timeout, retry, inter, rate, False, True, 1, chainCC,
+                     dict(kw, unans=False))
+    return ans[0][1] if ans else None
+
+
+def srp1(pkts, iface=None, timeout=2, retry=0, inter=0, rate=None, verbose=None, chainCC=False,
+         **kw):
+    """Scapy's srp1(): the first answer as a whole frame, or None."""
+    ans, _ = _run_sr(pkts, iface, timeout, retry, inter, rate, False, False, 1, chainCC,
+                     dict(kw, unans=False))
+    return ans[0][1] if ans else None
+
+
+def _run_send(pkts, iface, count, loop, inter, rate, l3, chainCC, kw):
+    if inter:
+        rate = 1.0 / inter
+    if rate in (None, "max"):
+        rate = 0
+    if count is None:
+        count = 0 if loop else 1
+    elif count < 1:
+        raise ValueError("count: 1 or more")
+    return _c._send(pkts, iface, count=int(count), loop=bool(loop), rate=float(rate), l3=l3,
+                    chainCC=chainCC, **kw)
+
+
+def send(pkts, iface=None, count=None, loop=0, inter=0, rate=None, verbose=None, chainCC=False,
+         **kw):
+    """Scapy's send(): the packets of a set, at layer 3 (an IP expression gets its Ethernet
+    header from iface: its MAC, the next hop's). count is Scapy's: how many times the whole
+    set goes (None: once; with loop=True and no count, until Ctrl-C). rate in packets/s or
+    inter in seconds (None: as fast as it goes). engine="auto"|"xsk"|"packet"|"pcap"
+    (engine="pcap", write=FILE: into a file, nothing sent). Returns the packets sent.
+    """
+    return _run_send(pkts, iface, count, loop, inter, rate, True, chainCC, kw)
+
+
+def sendp(pkts, iface=None, count=None, loop=0, inter=0, rate=None, verbose=None,
+          chainCC=False, **kw):
+    """Scapy's sendp(): send() at layer 2: the expression is the whole frame."""
+    return _run_send(pkts, iface, count, loop, inter, rate, False, chainCC, kw)
+
+
+def sniff(count=0, store=True, offline=None, prn=None, lfilter=None, filter=None, iface=None,
+          timeout=None, stop_filter=None, started_callback=None, steal=False, **kw):
+    """Scapy's sniff(): capture on iface (or read offline=FILE) until count packets (0: no
+    limit) passed filter (tcpdump syntax) and lfilter, timeout seconds passed, stop_filter
+    said so, or Ctrl-C. prn is called on each packet (what it returns is printed, as in
+    Scapy). Returns a PacketList (empty when store=False). steal=True captures through
+    AF_XDP (the host stops seeing the packets: a dedicated interface only).
+    """
+    out = PacketList(name="Sniffed")
+    if offline is not None:
+        if filter:
+            raise ValueError("filter= is for live captures")
+        source = PcapReader(offline)
+        nxt = lambda t: next(source, None)  # noqa: E731
+        done_at_none = True
+    else:
+        if iface is None:
+            raise ValueError("no interface: iface=...")
+        source = _c._Sniffer(iface, filter=filter, steal=steal, **kw)
+        nxt = source.next
+        done_at_none = False
+    import time as _time
+    end = None if timeout is None else _time.monotonic() + timeout
+    n = 0
+    try:
+        if started_callback:
+            started_callback()
+        while not count or n < count:
+            left = None if end is None else end - _time.monotonic()
+            if left is not None and left <= 0:
+                break
+            p = nxt(left)
+            if p is None:
+                if done_at_none or left is not None:
+                    break
+                continue
+            if lfilter and not lfilter(p):
+                continue
+            n += 1
+            if store:
+                out.append(p)
+            if prn:
+                r = prn(p)
+                if r is not None:
+                    print(r)
+            if stop_filter and stop_filter(p):
+                break
+    except KeyboardInterrupt:
+        pass  # Scapy's sniff returns what it has
+    finally:
+        source.close()
+    return out
+
+
+ScanResult = _collections.namedtuple("ScanResult", [
+    "saddr", "sport", "daddr", "dport", "classification", "success", "ttl", "ipid", "window",
+    "rtt", "timestamp", "target", "tport", "proto", "flags", "icmp_type", "icmp_code"])
+ScanResult.__doc__ = """One target that answered a scan: the answer's addresses and ports
+(saddr: the target, or for an ICMP error who sent it), classification ("synack", "rst",
+"echo-reply", "port-unreach", ...), success (open / alive), ttl, ipid, window, rtt in
+milliseconds (None: not known), timestamp (arrival, seconds since the epoch), the probe's
+target and tport, proto ("tcp", "udp", "icmp", "icmpv6"), TCP flags, ICMP type and code.
+The same fields as `wirecraft scan -f '*'`."""
+
+
+class Scan:
+    """A running scan: iterate it for ScanResults as they come (a generator of results).
+
+    .stats: the scan's counts once it has ended (sent, replies, hits, drops, elapsed_s,
+    interrupted, complete, seed, ...). stop(): as Ctrl-C, no more probes, the answers still
+    due keep coming. close(): stop now. A context manager: leaving it closes the scan.
+    """
+
+    def __init__(self, sc):
+        self._sc = sc
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return ScanResult._make(next(self._sc))
+
+    @property
+    def stats(self):
+        return self._sc.stats
+
+    def stop(self):
+        self._sc.stop()
+
+    def close(self):
+        self._sc.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def scan(iface=None, targets=None, ports=None, probe="tcp-syn", rate=10000, retries=0,
+         cooldown=None, max_targets=0, max_runtime=0, threads=1, seed=None, all_replies=False,
+         allow_reserved=False, blocklist=None, source_port=0, source_ip=None, dry_run=None,
+         chainCC=False):
+    """The stateless scanner of `wirecraft scan`: every (address, port) of targets (a str or
+    a list: addresses, CIDRs, ranges) times ports ("22,80,8000-8100" or a list of ints)
+    probed once in a pseudo-random order; yields a ScanResult per target that answers.
+
+    probe: tcp-syn, tcp-ack, icmp-echo, icmpv6-echo, udp, or a Scapy expression. rate:
+    probes/s or "max" (default 10000, as the CLI). Reserved ranges (private, benchmarking,
+    documentation, ...) are skipped unless allow_reserved=True (or a list of CIDRs), as the
+    CLI does. Ctrl-C stops sending, the answers still due are yielded, and the iteration
+    ends (chainCC=True: KeyboardInterrupt is raised at the end); a second Ctrl-C cuts the
+    wait short. cooldown: seconds after the last probe (None: adaptive). source_ip: our
+    address per family instead of the interface's; dry_run=FILE writes the probes to a pcap
+    file and sends nothing.
+    """
+    if targets is None:
+        raise ValueError("no targets: targets=\"198.18.0.0/24\" (a scan never picks its own)")
+    return Scan(_c._Scanner(iface, targets, ports=ports, probe=probe, rate=rate,
+                            retries=retries, cooldown=cooldown, max_targets=max_targets,
+                            max_runtime=float(max_runtime), threads=threads, seed=seed,
+                            all_replies=all_replies, allow_reserved=allow_reserved,
+                            blocklist=blocklist, source_port=source_port, dry_run=dry_run,
+                            chainCC=chainCC, source_ip=source_ip))
