@@ -44,7 +44,7 @@ python: $(PY_EXT) $(PY_COPIES)
 PYTEST_ARGS ?=
 test-python: python all
 	cd python/tests && PYTHONPATH=$(abspath $(B)/python) WIRECRAFT=$(abspath $(B)/wirecraft) \
-		WC_ORACLE_DIR=$(abspath $(B)/oracle) PYTHONDONTWRITEBYTECODE=1 \
+		WC_ORACLE_DIR=$(abspath $(B)/oracle) WC_BUILD_DIR=$(abspath $(B)) PYTHONDONTWRITEBYTECODE=1 \
 		$(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) .
 
 install-python: python
