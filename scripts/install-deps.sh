@@ -24,6 +24,8 @@ PKGS=(
   # wave 2, BOOTP/DHCP/NTP: tests/net/test_dhcp_ntp.sh runs these servers and client itself,
   # inside its namespaces (chrony's own service, if the init system starts one, is not used)
   dnsmasq-base udhcpc chrony
+  # python module (issue 12): building it against /usr/bin/python3, and its tests
+  python3-dev python3-pytest
 )
 
 missing=()

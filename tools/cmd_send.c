@@ -23,8 +23,11 @@ static const char send_help[] =
 	"IPv6 gets an Ethernet header from the interface (its MAC, the next hop's MAC).\n\n"
 	"Options:\n"
 	"  -i, --iface IFACE     the interface to send on\n"
-	"  -c, --count N         packets in all (default: the set once; with --loop, forever)\n"
-	"      --loop            start the set over at its end\n"
+	"  -c, --count N         send at most N packets: the set stops at its end, so N above\n"
+	"                        the set's size sends the set once, unless --loop (default: the\n"
+	"                        set once; with --loop, forever). Not Scapy's count (repetitions\n"
+	"                        of the set): for K of those, --loop -c K*SETSIZE\n"
+	"      --loop            start the set over at its end (with -c: until N packets)\n"
 	"      --rate PPS|max    packets per second in all (default: max)\n"
 	"      --bandwidth BPS   bits per second on the wire (k, M, G suffixes)\n"
 	"      --duration S      stop after S seconds\n"
@@ -45,7 +48,10 @@ static const char send_help[] =
 	"Ctrl-C and SIGTERM stop cleanly (exit 0, with the count sent). IFACE going down or\n"
 	"away, or nothing leaving it for 3 s (a full transmit ring), stops the send with one\n"
 	"line and exit 1; frames the device dropped (no carrier) are counted at the end.\n\n"
-	"Example: wirecraft send -i veth0 --rate 1000 -c 10000 'IP(dst=\"198.18.0.0/24\")/TCP(dport=80)'\n";
+	"Examples: wirecraft send -i veth0 --rate 1000 -c 200 'IP(dst=\"198.18.0.0/24\")/TCP(dport=80)'\n"
+	"            (the first 200 of the /24's 256 packets)\n"
+	"          wirecraft send -i veth0 --loop -c 10000000 'IP(dst=\"198.18.0.0/16\")/TCP(dport=80)'\n"
+	"            (the /16 about 152 times over: 10,000,000 packets)\n";
 
 struct send_cli {
 	const char *iface, *write, *user;

@@ -1,0 +1,218 @@
+"""sr, sr1, srp, send, sniff and scan from Python, in namespace A, against the reflector in B
+(198.19.0.0/16; TCP 22, 80, 443 open; ICMP echo)."""
+import errno
+import ipaddress
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+import wirecraft as wc
+from conftest import IFACE, NAME, NETNS, WIRECRAFT
+
+OPEN = {22, 80, 443}
+
+
+def hosts(cidr):
+    n = ipaddress.ip_network(cidr)
+    return [str(n.network_address + i) for i in range(n.num_addresses)]
+
+
+def test_sr_pairs_are_right(iface):
+    ans, unans = wc.sr('IP(dst="198.19.0.16/28")/TCP(dport=[22,80,81])', iface=iface, timeout=1)
+    assert len(ans) == 48 and len(unans) == 0, (ans.stats, [s.summary() for s in unans])
+    seen = set()
+    for s, r in ans:
+        assert s.layers()[0] == "IP" and r.layers()[0] == "IP"  # layer 3, as Scapy's sr
+        assert r["IP"].src == s["IP"].dst and r["IP"].dst == s["IP"].src
+        assert r["TCP"].sport == s["TCP"].dport and r["TCP"].dport == s["TCP"].sport
+        assert r["TCP"].ack == (s["TCP"].seq + 1) % 2 ** 32
+        assert r["TCP"].flags == (0x12 if s["TCP"].dport in OPEN else 0x14)
+        seen.add((s["IP"].dst, s["TCP"].dport))
+    assert seen == {(h, p) for h in hosts("198.19.0.16/28") for p in (22, 80, 81)}
+    assert ans.stats["answers"] == 48 and ans.stats["probes"] == 48
+    assert len(ans.rtt_us) == 48 and all(x > 0 for x in ans.rtt_us)
+    assert all(r.time >= s.time > 1e9 for s, r in ans)
+
+
+def test_same_answers_as_cli(iface):
+    e = 'IP(dst="198.19.1.0/29")/TCP(dport=[80,443,1000])'
+    ans, _ = wc.sr(e, iface=iface, timeout=1)
+    out = subprocess.run([WIRECRAFT, "sr", "-i", iface, "--json", "-t", "1", e],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    cli = set()
+    for line in out.stdout.splitlines():
+        o = json.loads(line)
+        q = {l["layer"]: l["fields"] for l in o["request"]}
+        cli.add((q["IP"]["dst"], q["TCP"]["dport"]))
+    assert {(s["IP"].dst, s["TCP"].dport) for s, _ in ans} == cli and len(cli) == 24
+
+
+def test_sr1_and_srp(iface):
+    r = wc.sr1('IP(dst="198.19.2.7")/ICMP(id=7, seq=9)', iface=iface, timeout=1)
+    assert r is not None and r["ICMP"].type == 0 and r["ICMP"].id == 7 and r["ICMP"].seq == 9
+    assert r["IP"].src == "198.19.2.7"
+    ans, unans = wc.srp('Ether()/IP(dst="198.19.2.0/30")/ICMP()', iface=iface, timeout=1)
+    assert len(ans) == 4 and ans[0][1].layers()[0] == "Ether"
+    # a probe nobody answers: 198.19.* answers everything, so an unrouted port of TCP is not
+    # it; the set is from a PacketSet object, with its seed
+    ps = wc.build('IP(dst="198.19.2.9")/TCP(dport=[80,81])')
+    ans, unans = wc.sr(ps, iface=iface, timeout=0.5)
+    assert len(ans) == 2
+
+
+def test_sr_releases_the_gil(iface):
+    ticks = 0
+    done = threading.Event()
+    res = {}
+
+    def run():
+        res["ans"] = wc.sr('IP(dst="198.19.3.0/24")/TCP(dport=80)', iface=iface, timeout=1,
+                           rate=1000)
+        done.set()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t0 = time.monotonic()
+    while not done.is_set():
+        ticks += 1
+    t.join()
+    # the run lasts 1.2 s or more (256 probes at 1000/s, then the wait): Python kept running
+    assert time.monotonic() - t0 > 0.2 and ticks > 100000
+    assert len(res["ans"][0]) == 256
+
+
+def test_send_count_is_scapys_and_sniff_sees_it(iface):
+    # the reflector's XDP_TX frames reach A only with an XDP program on A (a veth quirk)
+    subprocess.run([NETNS, "-n", NAME, "xdp-pass", "a"], check=True, timeout=20,
+                   cwd=os.path.dirname(os.path.dirname(NETNS)))
+    try:
+        got = {}
+
+        def cap():
+            got["p"] = wc.sniff(iface=iface, filter="icmp[icmptype] == icmp-echoreply",
+                                timeout=3, started_callback=started.set)
+
+        started = threading.Event()
+        t = threading.Thread(target=cap)
+        t.start()
+        assert started.wait(5)
+        time.sleep(0.2)
+        # count=3: the set of 4 packets three times (Scapy's count), 12 packets
+        n = wc.send('IP(dst="198.19.4.0/30")/ICMP()', iface=iface, count=3)
+        t.join()
+        assert n == 12
+        pk = got["p"]
+        assert len(pk) == 12, [p.summary() for p in pk]
+        assert sorted({p["IP"].src for p in pk}) == hosts("198.19.4.0/30")
+        assert all(p.time > 1e9 for p in pk)
+        # sniff's count and prn
+        seen = []
+        t = threading.Thread(target=lambda: got.__setitem__(
+            "q", wc.sniff(iface=iface, filter="icmp", count=2, timeout=3, prn=seen.append)))
+        t.start()
+        time.sleep(0.3)
+        wc.sendp('Ether(dst="0a:00:00:00:00:02")/IP(dst="198.19.4.9")/ICMP()', iface=iface, count=2)
+        t.join()
+        assert len(got["q"]) == 2 and len(seen) == 2
+    finally:
+        subprocess.run([NETNS, "-n", NAME, "xdp-off", "a"], timeout=20,
+                       cwd=os.path.dirname(os.path.dirname(NETNS)))
+
+
+def test_scan_yields_every_open_port(iface):
+    s = wc.scan(iface=iface, targets="198.19.8.0/24", ports="22,80,81,443", rate="max",
+                allow_reserved=True)
+    res = list(s)
+    assert {(r.saddr, r.sport) for r in res} == \
+        {(h, p) for h in hosts("198.19.8.0/24") for p in (22, 80, 443)}
+    assert len(res) == 768 and all(r.success and r.classification == "synack" for r in res)
+    assert s.stats["sent"] >= 1024 and s.stats["hits"] == 768 and s.stats["complete"]
+    # all_replies: the closed port too
+    res = list(wc.scan(iface=iface, targets=["198.19.9.0/30"], ports=[81], rate=5000,
+                       allow_reserved=True, all_replies=True))
+    assert len(res) == 4 and all(r.classification == "rst" and not r.success for r in res)
+
+
+CHILD = textwrap.dedent("""
+    import json, sys, time
+    import wirecraft as wc
+    iface, what = sys.argv[1], sys.argv[2]
+    t0 = time.monotonic()
+    if what == "scan":
+        s = wc.scan(iface=iface, targets="198.19.16.0/20", ports="80", rate=400,
+                    allow_reserved=True)
+        n = 0
+        for r in s:
+            n += 1
+            if n == 1:
+                print("first", flush=True)
+        st = s.stats
+    else:
+        print("first", flush=True)
+        ans, unans = wc.sr('IP(dst="198.19.32.0/20")/TCP(dport=80)', iface=iface, rate=400,
+                           timeout=1)
+        n = len(ans)
+        st = ans.stats
+    print(json.dumps({"n": n, "stats": st, "t": time.monotonic() - t0}), flush=True)
+""")
+
+
+@pytest.mark.parametrize("what", ["scan", "sr"])
+def test_ctrl_c_stops_cleanly(iface, what, tmp_path):
+    f = tmp_path / "child.py"
+    f.write_text(CHILD)
+    p = subprocess.Popen([sys.executable, str(f), iface, what], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "first"
+    time.sleep(1.0)
+    t = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=20)
+    stopped_in = time.monotonic() - t
+    assert p.returncode == 0, err
+    o = json.loads(out.strip().splitlines()[-1])
+    st = o["stats"]
+    # 4096 probes at 400/s would take 10 s: stopped well before, every probe sent answered
+    assert stopped_in < 5, stopped_in
+    if what == "scan":
+        assert st["interrupted"] and st["interrupts"] == 1
+        assert 0 < st["sent"] < 4096 and o["n"] == st["results"] >= st["sent"] - 2
+    else:
+        assert st["interrupted"] == 1 and 0 < o["n"] < 4096
+    link = subprocess.run(["ip", "-d", "link", "show", iface], capture_output=True,
+                          text=True).stdout
+    assert "xdp" not in link
+
+
+def test_errors_are_exceptions(iface):
+    with pytest.raises(OSError) as ei:
+        wc.sr('IP(dst="198.19.0.1")/TCP()', iface="nosuch0", timeout=0.2)
+    assert ei.value.errno == errno.ENODEV
+    with pytest.raises(OSError):
+        wc.send('IP(dst="198.19.0.1")/TCP()', iface="nosuch0")
+    with pytest.raises(ValueError):
+        wc.sniff(iface=iface, filter="this is ( not a filter", timeout=0.1)
+    with pytest.raises(OSError):
+        list(wc.scan(iface="nosuch0", targets="198.19.0.0/30", ports="80", allow_reserved=True))
+    with pytest.raises(wc.ExprError):
+        wc.sr('IP(dst="198.19.0.1"/TCP()', iface=iface)
+    with pytest.raises(ValueError):
+        wc.scan(iface=iface, targets="198.19.0.0/30", ports="80")  # reserved, not allowed
+    with pytest.raises(ValueError):
+        wc.scan(iface=iface, targets="not-an-address", ports="80", allow_reserved=True)
+    # a second steering program on the same interface: refused while the first runs
+    s = wc.scan(iface=iface, targets="198.19.40.0/24", ports="80", rate=200, allow_reserved=True)
+    next(s)
+    with pytest.raises(OSError) as ei:
+        wc.sr('IP(dst="198.19.0.1")/TCP()', iface=iface, timeout=0.2)
+    assert ei.value.errno == errno.EBUSY
+    s.close()
+    assert s.stats["interrupted"]
