@@ -14,6 +14,9 @@ PKGS=(
   procps  # pgrep: tests/net/test_faults.sh looks for wirecraft processes left behind
   clang-tidy cppcheck libcap2-bin
   valgrind  # make test-asan: normal-path commands under valgrind --leak-check=full
+  # scan --banners and UDP probe modules: OpenSSL's X.509 parser, and the real servers (and
+  # clients) tests/net/test_banners.sh and test_udp_probes.sh start in their namespaces
+  libssl-dev openssl openssh-server openssh-client nginx-light curl dnsmasq-base chrony snmpd snmp
 )
 
 missing=()
