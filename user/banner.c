@@ -64,6 +64,9 @@ struct conn {
 	uint32_t iss;      /* C: our SYN's seq */
 	uint32_t irs;      /* the server's SYN's seq */
 	uint32_t their_ack, their_tsval;
+	uint32_t ts_base;  /* our SYN's TSval, as the SYN-ACK echoed it: ours go on from there
+			      (a TSval below it would fail the server's PAWS check) */
+	uint64_t t_open;
 	uint32_t their_win;
 	uint32_t len, cap, max;
 	uint8_t *buf;
@@ -91,7 +94,6 @@ struct wc_bn {
 	uint8_t stage[STAGE][STAGE_FRAME];
 	uint32_t stage_len[STAGE];
 	unsigned nstage;
-	uint64_t t0;
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -167,7 +169,6 @@ int wc_bn_new(const struct wc_bn_opts *o, struct wc_bn **out)
 		return -ENOMEM;
 	}
 	memset(b->bucket, 0xff, b->nb * sizeof(*b->bucket));
-	b->t0 = wc_now_ns();
 	*out = b;
 	return 0;
 }
@@ -195,7 +196,7 @@ struct seg {
 	const uint8_t *data;
 	size_t dlen;
 	bool has_ts, has_ws;
-	uint32_t tsval;
+	uint32_t tsval, tsecr;
 	uint8_t ws;
 };
 
@@ -283,6 +284,7 @@ static int parse(const uint8_t *f, size_t len, struct seg *s)
 		if (kind == 8 && ol == 10) {
 			s->has_ts = true;
 			s->tsval = rd32(t + i + 2);
+			s->tsecr = rd32(t + i + 6);
 		} else if (kind == 3 && ol == 3) {
 			s->has_ws = true;
 			s->ws = t[i + 2] > 14 ? 14 : t[i + 2];
@@ -396,7 +398,7 @@ static void send_seg(struct wc_bn *b, const struct ep *e, uint8_t flags, uint32_
 		wr16(t + 18, 0);
 		if (optlen) {
 			t[20] = 1, t[21] = 1, t[22] = 8, t[23] = 10;
-			wr32(t + 24, (uint32_t)((wc_now_ns() - b->t0) / 1000000) + 1);
+			wr32(t + 24, c->ts_base + (uint32_t)((wc_now_ns() - c->t_open) / 1000000) + 1);
 			wr32(t + 28, c->their_tsval);
 		}
 		if (dlen)
@@ -565,6 +567,8 @@ void wc_bn_open(struct wc_bn *b, const struct wc_scan_result *res)
 	c->irs = s.seq;
 	c->their_ack = s.ack;
 	c->their_tsval = s.tsval;
+	c->ts_base = s.tsecr;
+	c->t_open = now;
 	c->their_win = s.win;
 	c->max = b->max_bytes;
 	if (c->hello == WC_HELLO_TLS && c->max < TLS_MIN_BYTES)

@@ -36,7 +36,12 @@ done
 TMP=$(mktemp -d /tmp/wc-banners.XXXXXX)
 chmod 755 "$TMP" # nginx's workers read the page as nobody
 RPID="" BG=""
-trap wc_net_cleanup EXIT
+# the servers first, gently (nginx's master takes its worker with it), then the namespaces
+stop_servers() {
+	for p in $BG; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+}
+trap 'stop_servers; wc_net_cleanup' EXIT
 trap 'exit 1' INT TERM
 
 if [ -z "${WIRECRAFT:-}" ]; then
@@ -46,8 +51,8 @@ fi
 $NS up >/dev/null || { ko "netns up"; finish; }
 A() { timeout "$1" "$ROOT"/scripts/netns.sh -n "$NAME" exec a "${@:2}"; }
 B() { timeout "$1" "$ROOT"/scripts/netns.sh -n "$NAME" exec b "${@:2}"; }
-bg_b() { # a server in B, in the background, bounded
-	B "$@" &
+bg_b() { # a server in B, in the background (its own pid in BG: killed at the end)
+	$NS exec b "$@" &
 	BG="$BG $!"
 }
 wait_port() { # PORT: until B listens on 198.18.0.2:PORT
@@ -72,7 +77,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 EOF
 mkdir -p /run/sshd # sshd's privilege separation directory (the package's own)
-bg_b 300 /usr/sbin/sshd -D -e -f "$TMP/sshd_config" 2>"$TMP/sshd.err"
+bg_b /usr/sbin/sshd -D -e -f "$TMP/sshd_config" 2>"$TMP/sshd.err"
 
 mkdir -p "$TMP/www" "$TMP/ngx"
 printf '<html><head><title>\n  wirecraft banner\n test </title></head><body>hello</body></html>\n' \
@@ -93,12 +98,12 @@ http {
 	}
 }
 EOF
-bg_b 300 /usr/sbin/nginx -p "$TMP/ngx" -c "$TMP/nginx.conf" -g 'daemon off;'
+bg_b /usr/sbin/nginx -p "$TMP/ngx" -c "$TMP/nginx.conf" -g 'daemon off;'
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 30 \
 	-subj "/CN=banner.test/O=wirecraft" -addext "subjectAltName=DNS:banner.test,IP:198.18.0.2" \
 	>/dev/null 2>&1 || { ko "openssl req"; finish; }
-bg_b 300 openssl s_server -accept 198.18.0.2:443 -cert "$TMP/cert.pem" -key "$TMP/key.pem" -quiet \
+bg_b openssl s_server -accept 198.18.0.2:443 -cert "$TMP/cert.pem" -key "$TMP/key.pem" -quiet \
 	>"$TMP/s_server.out" 2>&1 </dev/null
 
 for p in 22 80 443; do wait_port $p || { ko "a server on port $p"; cat "$TMP"/*.err; finish; }; done
@@ -118,7 +123,9 @@ FP=$(openssl x509 -in "$TMP/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//
 	tr 'A-F' 'a-f')
 
 # ---- the banner scan, with B counting the RSTs that come from A ----------------------------
-bg_b 60 tcpdump -i "$IFB" -n -U -w "$TMP/b.pcap" 'tcp and src host 198.18.0.1' 2>"$TMP/td.err"
+$NS exec b tcpdump -i "$IFB" -n -U -w "$TMP/b.pcap" 'tcp and src host 198.18.0.1' 2>"$TMP/td.err" &
+TD=$!
+BG="$BG $TD"
 for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
 start=$(date +%s.%N)
 A 60 "$WC" scan -i "$IFA" -p 22,23,80,443 198.18.0.2 --allow-reserved --banners \
@@ -128,9 +135,8 @@ end=$(date +%s.%N)
 [ $rc -eq 0 ] && ok "banner scan of 4 ports ($(echo "$end - $start" | bc) s)" ||
 	{ ko "banner scan exit $rc: $(cat "$TMP/scan.err")"; }
 sleep 0.5
-kill -INT ${BG##* } 2>/dev/null
-wait ${BG##* } 2>/dev/null
-cat "$TMP/b.json"
+kill -INT $TD 2>/dev/null
+wait $TD 2>/dev/null
 
 field() { # PORT FIELD: that field of the record for PORT
 	"$PY" - "$TMP/b.json" "$1" "$2" <<'EOF'
@@ -182,5 +188,68 @@ RSTS_OURS=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["conne
 [ "$RSTS_WIRE" -eq "$RSTS_OURS" ] && [ "$RSTS_OURS" -ge 3 ] &&
 	ok "no RST from A's kernel: $RSTS_WIRE RSTs on the wire, all $RSTS_OURS the scanner's" ||
 	ko "RSTs on the wire from A: $RSTS_WIRE, the scanner's: $RSTS_OURS"
+
+# ---- -O pcap: whole conversations ---------------------------------------------------------
+A 60 "$WC" scan -i "$IFA" -p 22,80,443 198.18.0.2 --allow-reserved --banners --banner-timeout 2 \
+	-q -O pcap -o "$TMP/conv.pcap" 2>"$TMP/scan2.err" || ko "pcap scan: $(cat "$TMP/scan2.err")"
+cat >"$TMP/conv.py" <<'PYEOF'
+import subprocess, sys
+out = subprocess.run(["tshark", "-r", sys.argv[1], "-T", "fields", "-e", "tcp.srcport",
+                      "-e", "tcp.dstport", "-e", "tcp.flags", "-e", "tcp.len"],
+                     capture_output=True, text=True).stdout.strip().split("\n")
+rows = [l.split("\t") for l in out if l]
+bad = []
+for port in ("22", "80", "443"):
+    srv = [f for f in rows if f[0] == port]
+    ours = [f for f in rows if f[1] == port]
+    synack = any(int(f[2], 16) & 0x12 == 0x12 for f in srv)
+    data = any(int(f[3] or 0) > 0 for f in srv)
+    ack = any(int(f[2], 16) == 0x10 for f in ours)
+    rst = any(int(f[2], 16) & 0x04 for f in ours)
+    hello = port == "22" or any(int(f[3] or 0) > 0 for f in ours)
+    if not (synack and data and ack and rst and hello):
+        bad.append(port)
+print(f"{len(rows)} frames; SYN-ACK, ACK, hello, data and RST of each conversation"
+      + (f"; missing for {bad}" if bad else ""))
+sys.exit(1 if bad or not rows else 0)
+PYEOF
+"$PY" "$TMP/conv.py" "$TMP/conv.pcap" >"$TMP/conv" && ok "pcap: $(cat "$TMP/conv")" ||
+	ko "pcap: $(cat "$TMP/conv")"
+
+# ---- the reflector: a /20 x 4 ports, every connection accounted ----------------------------
+stop_servers
+BG=""
+ip -n "$NAME-a" route add 198.18.16.0/20 dev "$IFA"
+$NS exec b "$WC" reflect -i "$IFB" --hosts 198.18.16.0/20 --open tcp:22,80,443 --duration 100 \
+	--interval 0 >"$TMP/reflect.out" 2>"$TMP/reflect.err" &
+RPID=$!
+for _ in $(seq 50); do grep -q '^reflect: attached' "$TMP/reflect.err" && break; sleep 0.1; done
+A 60 "$WC" scan -i "$IFA" -p 22,23,80,443 198.18.16.0/20 --allow-reserved --rate max -q -O text \
+	-f saddr,sport -o "$TMP/r-plain.txt" || ko "plain scan of the reflector"
+start=$(date +%s.%N)
+A 90 "$WC" scan -i "$IFA" -p 22,23,80,443 198.18.16.0/20 --allow-reserved --rate max --banners \
+	--banner-timeout 1 -q -O csv -f saddr,sport,classification,end -o "$TMP/r-ban.csv" \
+	--metadata "$TMP/r-ban.meta" 2>"$TMP/scan3.err" ||
+	ko "banner scan of the reflector: $(cat "$TMP/scan3.err")"
+end=$(date +%s.%N)
+cat >"$TMP/refl.py" <<'PYEOF'
+import collections, csv, json, sys
+plain = [tuple(l.split()) for l in open(sys.argv[1]) if l.strip()]
+rows = list(csv.DictReader(open(sys.argv[2])))
+ban = [(r["saddr"], r["sport"]) for r in rows]
+c = json.load(open(sys.argv[3]))["connections"]
+dup = [k for k, n in collections.Counter(ban).items() if n > 1]
+ends = collections.Counter(r["end"] for r in rows)
+print(f"{len(ban)} open ports reported (plain scan: {len(plain)}), {len(dup)} twice; "
+      f"ends {dict(ends)}; connections {c['opened']} opened, {c['open']} open, "
+      f"ended {sum(c['ended'].values())}, evicted {c['ended']['evicted']}")
+ok = set(ban) == set(plain) and not dup and len(plain) > 12000
+ok = ok and c["opened"] == len(ban) and c["open"] == 0 and sum(c["ended"].values()) == c["opened"]
+ok = ok and set(ends) <= {"timeout", "reset"} and c["ended"]["evicted"] == 0
+sys.exit(0 if ok else 1)
+PYEOF
+"$PY" "$TMP/refl.py" "$TMP/r-plain.txt" "$TMP/r-ban.csv" "$TMP/r-ban.meta" >"$TMP/refl" &&
+	ok "reflector /20 x 4 ports with --banners ($(echo "$end - $start" | bc) s): $(cat "$TMP/refl")" ||
+	ko "reflector /20 x 4: $(cat "$TMP/refl")"
 
 finish
