@@ -49,6 +49,12 @@ static const char scan_help[] =
 	"                         dport and cookie field are set per target)\n"
 	"      --os PRESET        tcp-syn options as linux (default), windows, bsd or none send them\n"
 	"      --udp-payloads FILE  per port: lines 'PORTS HEX' or 'PORTS \"text\"', 'default ...'\n"
+	"      --probe udp:MODULE a built-in request and a classifier of its answer: dns, ntp,\n"
+	"                         snmp (v2c public sysDescr), snmp1, ssdp, netbios-ns, memcached;\n"
+	"                         fields add service,banner,rcode,ancount,reply_bytes,probe_bytes,\n"
+	"                         amp (the amplification: bytes back per byte sent)\n"
+	"      --probe-args ARG   the module's argument (dns: the name asked for, default\n"
+	"                         example.com)\n"
 	"      --source-port N    TCP source port (default: random per scan, 61000-65499)\n"
 	"  -S, --source-ip ADDR   source address (once per family; default: the interface's)\n"
 	"  -G, --gateway-mac MAC  next hop (default: the neighbour table, else ARP/ND)\n"
@@ -124,6 +130,8 @@ struct scan_cli {
 	struct wc_banner_cfg bcfg;
 	const char *http_ports, *tls_ports;
 	uint8_t *hello_by_port;
+	const struct wc_udp_module *udp_module;
+	const char *probe_args;
 };
 
 static volatile sig_atomic_t scan_stop;
@@ -197,7 +205,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 	enum { O_ALLOW = 256, O_RESERVED, O_PROBE, O_OS, O_UDP, O_SPORT, O_RATE, O_BW, O_RETRIES,
 	       O_COOL, O_MAXT, O_MAXR, O_THREADS, O_SHARDS, O_SHARD, O_SEED, O_RESUME, O_STATE,
 	       O_ALLREP, O_META, O_DRY, O_MODE, O_BANNERS, O_BBYTES, O_BTIME, O_BCONNS, O_BHOST,
-	       O_HTTPP, O_TLSP };
+	       O_HTTPP, O_TLSP, O_PARGS };
 	static const struct option lopts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"interface", required_argument, NULL, 'i'},
@@ -238,6 +246,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 		{"banner-host", required_argument, NULL, O_BHOST},
 		{"http-ports", required_argument, NULL, O_HTTPP},
 		{"tls-ports", required_argument, NULL, O_TLSP},
+		{"probe-args", required_argument, NULL, O_PARGS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"user", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
@@ -376,6 +385,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 			break;
 		case O_HTTPP: o->http_ports = optarg; break;
 		case O_TLSP: o->tls_ports = optarg; break;
+		case O_PARGS: o->probe_args = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'u': o->user = optarg; break;
 		case 'h':
@@ -410,9 +420,11 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 	{
 		char bad[64] = "";
 
+		bool udpm = o->probe && !strncmp(o->probe, "udp:", 4);
+
 		o->nflds = wc_out_fields_parse(o->fields ? o->fields : o->banners
-					       ? WC_OUT_BANNER_FIELDS : WC_OUT_DEFAULT_FIELDS, o->flds,
-					       bad);
+					       ? WC_OUT_BANNER_FIELDS : udpm ? WC_OUT_UDP_FIELDS
+					       : WC_OUT_DEFAULT_FIELDS, o->flds, bad);
 		if (o->nflds < 0)
 			cli_usage(CMD, "--output-fields: unknown field '%s' (%s, target, tport, proto, "
 				  "flags, icmp_type, icmp_code)", bad, WC_OUT_DEFAULT_FIELDS);
@@ -450,6 +462,12 @@ static void pick_probe(struct scan_cli *o)
 				break;
 		if (i < sizeof(kinds) / sizeof(kinds[0])) {
 			po->kind = kinds[i].k;
+		} else if (!strncmp(o->probe, "udp:", 4)) {
+			o->udp_module = wc_udp_module_find(o->probe + 4);
+			if (!o->udp_module)
+				cli_usage(CMD, "--probe %s: no such UDP module (%s)", o->probe,
+					  wc_udp_module_list());
+			po->kind = WC_PROBE_UDP;
 		} else if (strchr(o->probe, '(')) {
 			po->kind = WC_PROBE_EXPR;
 			po->expr = o->probe;
@@ -495,6 +513,23 @@ static void pick_probe(struct scan_cli *o)
 			o->bcfg.hello_by_port = h;
 		}
 		o->so.banner = &o->bcfg;
+	}
+	if (o->probe_args && !o->udp_module)
+		cli_usage(CMD, "--probe-args is for --probe udp:MODULE");
+	if (o->udp_module) {
+		uint8_t req[1400];
+		struct wc_udp_payloads *u;
+		int n = wc_udp_module_request(o->udp_module, o->probe_args, req, sizeof(req));
+
+		if (o->udp_payloads)
+			cli_usage(CMD, "--udp-payloads and --probe %s: the module brings its own", o->probe);
+		if (n < 0)
+			cli_usage(CMD, "--probe-args: '%s' is not a valid argument for %s",
+				  o->probe_args ? o->probe_args : "", o->probe);
+		if (wc_udp_payloads_single(req, (size_t)n, &u))
+			cli_die_err("memory", -ENOMEM);
+		po->payloads = u;
+		o->so.udp_module = o->udp_module;
 	}
 	if (o->udp_payloads) {
 		struct wc_udp_payloads *u;
@@ -777,6 +812,9 @@ int cmd_scan(int argc, char **argv)
 		} else if (expr_port) {
 			ports->n = 1;
 			ports->port[0] = expr_port;
+		} else if (o.udp_module) { /* the module's service port */
+			ports->n = 1;
+			ports->port[0] = wc_udp_module_port(o.udp_module);
 		} else {
 			cli_usage(CMD, "no ports: -p PORTS (22,80,443,8000-8100)");
 		}

@@ -219,6 +219,7 @@ static double rtt_of(struct scan *s, uint64_t idx, uint64_t rx_ns)
 static void on_frame(struct scan *s, const uint8_t *data, size_t len, uint64_t ts)
 {
 	struct wc_scan_result res;
+	struct wc_udp_info udp;
 	uint64_t idx;
 
 	/* a segment of a banner connection: the engine's (a SYN-ACK or a RST to a SYN is not) */
@@ -244,6 +245,7 @@ static void on_frame(struct scan *s, const uint8_t *data, size_t len, uint64_t t
 	if (!res.r.success && !s->o->all_replies)
 		return;
 	res.banner = NULL;
+	res.udp = NULL;
 	if (s->bn && res.r.success) {
 		/* reported when the connection ends, with what the server said */
 		res.index = idx;
@@ -260,6 +262,18 @@ static void on_frame(struct scan *s, const uint8_t *data, size_t len, uint64_t t
 	add(&s->results, 1);
 	if (!s->o->on_result)
 		return;
+	if (res.r.proto == IPPROTO_UDP && res.r.success) {
+		/* what the module says it is, and the amplification: bytes back per byte sent */
+		size_t plen = 0, sent = 0;
+		const uint8_t *pl = wc_udp_payload_of(data, len, &plen);
+
+		if (s->o->probe.payloads)
+			wc_udp_payload(s->o->probe.payloads, res.r.tport, &sent);
+		wc_udp_classify(s->o->udp_module, pl, pl ? plen : 0, sent, &udp);
+		res.udp = &udp;
+	} else {
+		res.udp = NULL;
+	}
 	res.index = idx;
 	res.ts_mono_ns = ts;
 	{

@@ -73,6 +73,9 @@ static const char *const field_names[WC_OF__MAX] = {
 	[WC_OF_CERT_SUBJECT] = "cert_subject", [WC_OF_CERT_ISSUER] = "cert_issuer",
 	[WC_OF_CERT_SAN] = "cert_san",   [WC_OF_CERT_NOT_BEFORE] = "cert_not_before",
 	[WC_OF_CERT_NOT_AFTER] = "cert_not_after", [WC_OF_CERT_SHA256] = "cert_sha256",
+	[WC_OF_AMP] = "amp",             [WC_OF_REPLY_BYTES] = "reply_bytes",
+	[WC_OF_PROBE_BYTES] = "probe_bytes", [WC_OF_RCODE] = "rcode",
+	[WC_OF_ANCOUNT] = "ancount",
 };
 
 const char *wc_out_field_name(unsigned f)
@@ -308,8 +311,38 @@ static void str_value(struct wc_sb *sb, const char *v, enum wc_out_format fmt)
 static const char *banner_str(const struct wc_scan_result *r, unsigned f, char *tmp, size_t cap)
 {
 	const struct wc_banner_info *b = r->banner;
+	const struct wc_udp_info *u = r->udp;
 	const char *v = NULL;
 
+	if (u) {
+		static const char *const rc[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+						 "NOTIMP", "REFUSED"};
+
+		switch (f) {
+		case WC_OF_SERVICE: return u->recognised ? u->module : NULL;
+		case WC_OF_BANNER: return u->summary[0] ? u->summary : NULL;
+		case WC_OF_AMP:
+			if (u->amp < 0)
+				return NULL;
+			snprintf(tmp, cap, "%.3f", u->amp);
+			return tmp;
+		case WC_OF_REPLY_BYTES: snprintf(tmp, cap, "%u", u->reply_bytes); return tmp;
+		case WC_OF_PROBE_BYTES: snprintf(tmp, cap, "%u", u->probe_bytes); return tmp;
+		case WC_OF_RCODE:
+			if (u->rcode < 0)
+				return NULL;
+			if (u->rcode < 6)
+				return rc[u->rcode];
+			snprintf(tmp, cap, "%d", u->rcode);
+			return tmp;
+		case WC_OF_ANCOUNT:
+			if (u->ancount < 0)
+				return NULL;
+			snprintf(tmp, cap, "%d", u->ancount);
+			return tmp;
+		}
+		return NULL;
+	}
 	if (!b)
 		return NULL;
 	switch (f) {
@@ -339,7 +372,8 @@ static const char *banner_str(const struct wc_scan_result *r, unsigned f, char *
 
 static bool numeric_field(unsigned f)
 {
-	return f == WC_OF_BANNER_LEN || f == WC_OF_STATUS;
+	return f == WC_OF_BANNER_LEN || f == WC_OF_STATUS || f == WC_OF_AMP ||
+	       f == WC_OF_REPLY_BYTES || f == WC_OF_PROBE_BYTES || f == WC_OF_ANCOUNT;
 }
 
 /* One value as text; json: strings quoted, unknowns null. */

@@ -43,6 +43,7 @@
 #include "probe.h"
 #include "steer.h"
 #include "target.h"
+#include "udp_probes.h"
 #include "xdp.h"
 
 #define WC_SCAN_WHY 256
@@ -87,6 +88,7 @@ struct wc_scan_result {
 				 banner, whose frames go to on_frame */
 	size_t len;
 	const struct wc_banner_info *banner; /* --banners: what the server said; else NULL */
+	const struct wc_udp_info *udp; /* a UDP answer: its module's verdict, the sizes; NULL */
 };
 
 struct wc_scan_stats {
@@ -170,6 +172,9 @@ struct wc_scan_opts {
 	/* With banners, on the receiving thread: every frame of every conversation, in and out
 	 * (arrival or sending time, CLOCK_MONOTONIC). NULL: none wanted. */
 	void (*on_frame)(const uint8_t *frame, size_t len, uint64_t mono_ns, void *arg);
+	/* udp probes: the module whose request the payloads are (its classifier reads the
+	 * answers); NULL: none, the answers get their sizes only */
+	const struct wc_udp_module *udp_module;
 };
 
 /* Run a scan. Returns 0 (*st filled, *state filled: complete or not), or -errno with `why`:

@@ -54,6 +54,12 @@ enum wc_out_field {
 	WC_OF_CERT_NOT_BEFORE,
 	WC_OF_CERT_NOT_AFTER,
 	WC_OF_CERT_SHA256,
+	/* UDP answers (service and banner too: the module's name and what it read) */
+	WC_OF_AMP,        /* amplification: reply_bytes / probe_bytes (UDP payloads) */
+	WC_OF_REPLY_BYTES,
+	WC_OF_PROBE_BYTES,
+	WC_OF_RCODE,      /* dns: the reply code, by name */
+	WC_OF_ANCOUNT,    /* dns: answers */
 	WC_OF__MAX
 };
 
@@ -62,6 +68,9 @@ enum wc_out_field {
 #define WC_OUT_BANNER_FIELDS "saddr,sport,classification,service,end,banner_len,banner,status," \
 	"server,title,tls_version,tls_cipher,tls_alert,cert_subject,cert_issuer,cert_san," \
 	"cert_not_before,cert_not_after,cert_sha256,rtt,timestamp"
+/* UDP probe modules: the module's verdict and the amplification */
+#define WC_OUT_UDP_FIELDS "saddr,sport,classification,service,banner,rcode,ancount,reply_bytes," \
+	"probe_bytes,amp,rtt,timestamp"
 
 /* Parse a comma-separated field list ("saddr,sport,classification"; "*": all) into fields[]
  * (at most WC_OF__MAX). Returns the count, or -EINVAL with the bad name in bad (64 bytes). */
