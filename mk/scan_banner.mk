@@ -1,10 +1,14 @@
 # Banner scans (wirecraft scan --banners, user/banner*.c, user/tls_parse.c) and UDP probe
-# modules; included by the Makefile after mk/fuzz.mk. The TLS certificate goes through
-# OpenSSL's X.509 parser (libssl-dev), which the library, the tools and the fuzzers link.
+# modules (user/udp_probes.c); included by the Makefile after mk/fuzz.mk. The TLS certificate
+# goes through OpenSSL's X.509 parser (libssl-dev), which the library, the tools and the
+# fuzzers link.
 LDLIBS      += -lssl -lcrypto
 FUZZ_LDLIBS += -lssl -lcrypto
 
-.PHONY: test-banners
+# The live tests on their own (root). `make test` runs them already, in test-net (every
+# tests/net/test_*.sh), so they are not added to TEST_STEPS a second time.
+.PHONY: test-banners test-udp-probes
 test-banners: all
 	WIRECRAFT=$(abspath $(B)/wirecraft) bash tests/net/test_banners.sh
-TEST_STEPS += test-banners
+test-udp-probes: all
+	WIRECRAFT=$(abspath $(B)/wirecraft) bash tests/net/test_udp_probes.sh

@@ -17,6 +17,7 @@ PKGS=(
   # scan --banners and UDP probe modules: OpenSSL's X.509 parser, and the real servers (and
   # clients) tests/net/test_banners.sh and test_udp_probes.sh start in their namespaces
   libssl-dev openssl openssh-server openssh-client nginx-light curl dnsmasq-base chrony snmpd snmp
+  bind9-dnsutils  # dig: what a real client gets from dnsmasq
 )
 
 missing=()

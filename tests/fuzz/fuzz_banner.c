@@ -3,7 +3,8 @@
  * hostile server might send: endless headers, records and handshake messages that claim more
  * than is there, certificates that are huge or not DER at all.
  *
- * Input: a selector byte (the hello we sent: none, HTTP, TLS), then the server's bytes.
+ * Input: a selector byte (the hello we sent: none, HTTP, TLS), then the server's bytes. The
+ * same bytes go to every UDP probe module's classifier (user/udp_probes.c) too.
  *
  * What must hold: no read outside the bytes (ASan), every string field NUL-terminated inside
  * its array and printable ASCII (the outputs quote them, they never escape raw bytes), the
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "wirecraft/banner.h"
+#include "wirecraft/udp_probes.h"
 
 static void check_str(const char *what, const char *s, size_t cap)
 {
@@ -65,6 +67,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (in.cert_sha256[0] && strlen(in.cert_sha256) != 64)
 		abort();
+	{
+		static const char *const mods[] = {"dns", "ntp", "snmp", "ssdp", "netbios-ns",
+						   "memcached"};
+
+		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+			struct wc_udp_info u;
+
+			wc_udp_classify(wc_udp_module_find(mods[i]), data, size, 40, &u);
+			check_str(mods[i], u.summary, sizeof(u.summary));
+			if (u.reply_bytes != size)
+				abort();
+		}
+	}
 	c1 = wc_banner_complete(data, size, h);
 	c2 = wc_banner_complete(data, size, h);
 	if (c1 != c2)
