@@ -12,3 +12,15 @@ test-banners: all
 	WIRECRAFT=$(abspath $(B)/wirecraft) bash tests/net/test_banners.sh
 test-udp-probes: all
 	WIRECRAFT=$(abspath $(B)/wirecraft) bash tests/net/test_udp_probes.sh
+
+# The banner benchmark (bench/banner/run.sh, its table in bench/banner/README.md): wirecraft
+# --banners against masscan --banners on one private veth pair, nginx in the peer namespace.
+.PHONY: bench-banner
+bench-banner: deps
+	@$(MAKE) --no-print-directory all
+	B=$(B) bench/banner/run.sh
+
+bench: bench-banner
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+bench-banner: | bench-scan
+endif
