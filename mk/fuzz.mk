@@ -31,7 +31,8 @@ FUZZ_TARGETS := dissect \
 	$(if $(wildcard user/expr.c),expr) \
 	$(if $(and $(wildcard user/include/wirecraft/format.h),$(wildcard user/show.c),$(wildcard user/json.c)),format) \
 	$(if $(wildcard user/pcapio.c),pcap) \
-	$(if $(wildcard user/sniff.c),filter)
+	$(if $(wildcard user/sniff.c),filter) \
+	$(if $(wildcard user/banner_parse.c),banner)
 # The capture reader and the filter front end run libpcap's own code under the fuzzer.
 FUZZ_LDLIBS  := -lpcap
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)

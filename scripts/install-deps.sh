@@ -26,6 +26,10 @@ PKGS=(
   dnsmasq-base udhcpc chrony
   # python module (issue 12): building it against /usr/bin/python3, and its tests
   python3-dev python3-pytest
+  # scan --banners and UDP probe modules: OpenSSL's X.509 parser, and the real servers (and
+  # clients) tests/net/test_banners.sh and test_udp_probes.sh start in their namespaces
+  libssl-dev openssl openssh-server openssh-client nginx-light curl dnsmasq-base chrony snmpd snmp
+  bind9-dnsutils  # dig: what a real client gets from dnsmasq
 )
 
 missing=()

@@ -50,6 +50,12 @@ static const char scan_help[] =
 	"                         dport and cookie field are set per target)\n"
 	"      --os PRESET        tcp-syn options as linux (default), windows, bsd or none send them\n"
 	"      --udp-payloads FILE  per port: lines 'PORTS HEX' or 'PORTS \"text\"', 'default ...'\n"
+	"      --probe udp:MODULE a built-in request and a classifier of its answer: dns, ntp,\n"
+	"                         snmp (v2c public sysDescr), snmp1, ssdp, netbios-ns, memcached;\n"
+	"                         fields add service,banner,rcode,ancount,reply_bytes,probe_bytes,\n"
+	"                         amp (the amplification: bytes back per byte sent)\n"
+	"      --probe-args ARG   the module's argument (dns: the name asked for, default\n"
+	"                         example.com)\n"
 	"      --source-port N    TCP source port (default: random per scan, 61000-65499)\n"
 	"  -S, --source-ip ADDR   source address (once per family; default: the interface's)\n"
 	"  -G, --gateway-mac MAC  next hop (default: the neighbour table, else ARP/ND)\n"
@@ -77,6 +83,17 @@ static const char scan_help[] =
 	"                         " WC_OUT_DEFAULT_FIELDS "\n"
 	"                         also: target,tport,proto,flags,icmp_type,icmp_code\n"
 	"      --all-replies      report closed and unreachable targets too (rst, port-unreach, ...)\n"
+	"Banners (tcp-syn; the connection is completed from userspace, no firewall rule needed):\n"
+	"      --banners          for each open port: ACK, a hello where the server does not speak\n"
+	"                         first (HTTP GET, TLS 1.2 ClientHello), its first bytes, a RST;\n"
+	"                         fields: service,end,banner,status,server,title,tls_*,cert_*\n"
+	"      --banner-bytes N   collect at most N bytes (default 4096; TLS at least 16384)\n"
+	"      --banner-timeout S end a connection S seconds after its SYN-ACK (default 3)\n"
+	"      --banner-max-conns N  connections open at once (default 65536)\n"
+	"      --banner-host NAME the HTTP Host and TLS SNI (default: the address, no SNI)\n"
+	"      --http-ports PORTS send an HTTP GET there (default 80,8000,8008,8080,8081,8888)\n"
+	"      --tls-ports PORTS  send a TLS ClientHello there (default 443,465,636,853,990,993,\n"
+	"                         995,8443); elsewhere the server speaks first\n"
 	"      --metadata FILE    a JSON summary: start, end, seed, shard, sent, replies, hit rate,\n"
 	"                         drops, accounting (where every frame went: AF_XDP and\n"
 	"                         steering counters), ...\n"
@@ -110,6 +127,12 @@ struct scan_cli {
 	char ready_why[200];
 	uint64_t space;
 	bool last_line_progress;
+	bool banners;
+	struct wc_banner_cfg bcfg;
+	const char *http_ports, *tls_ports;
+	uint8_t *hello_by_port;
+	const struct wc_udp_module *udp_module;
+	const char *probe_args;
 };
 
 static volatile sig_atomic_t scan_stop;
@@ -182,7 +205,8 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 {
 	enum { O_ALLOW = 256, O_RESERVED, O_PROBE, O_OS, O_UDP, O_SPORT, O_RATE, O_BW, O_RETRIES,
 	       O_COOL, O_MAXT, O_MAXR, O_THREADS, O_SHARDS, O_SHARD, O_SEED, O_RESUME, O_STATE,
-	       O_ALLREP, O_META, O_DRY, O_MODE };
+	       O_ALLREP, O_META, O_DRY, O_MODE, O_BANNERS, O_BBYTES, O_BTIME, O_BCONNS, O_BHOST,
+	       O_HTTPP, O_TLSP, O_PARGS };
 	static const struct option lopts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"interface", required_argument, NULL, 'i'},
@@ -216,6 +240,14 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 		{"metadata", required_argument, NULL, O_META},
 		{"dry-run", required_argument, NULL, O_DRY},
 		{"mode", required_argument, NULL, O_MODE},
+		{"banners", no_argument, NULL, O_BANNERS},
+		{"banner-bytes", required_argument, NULL, O_BBYTES},
+		{"banner-timeout", required_argument, NULL, O_BTIME},
+		{"banner-max-conns", required_argument, NULL, O_BCONNS},
+		{"banner-host", required_argument, NULL, O_BHOST},
+		{"http-ports", required_argument, NULL, O_HTTPP},
+		{"tls-ports", required_argument, NULL, O_TLSP},
+		{"probe-args", required_argument, NULL, O_PARGS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"user", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
@@ -325,6 +357,36 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 			else
 				cli_usage(CMD, "--mode wants auto, native or skb, not '%s'", optarg);
 			break;
+		case O_BANNERS: o->banners = true; break;
+		case O_BBYTES: {
+			uint64_t v = cli_opt_u64(CMD, "--banner-bytes", optarg);
+
+			if (v < 1 || v > (16u << 20))
+				cli_usage(CMD, "--banner-bytes wants 1 to 16777216");
+			o->bcfg.max_bytes = (uint32_t)v;
+			break;
+		}
+		case O_BTIME:
+			o->bcfg.timeout_s = cli_opt_si(CMD, "--banner-timeout", optarg, true);
+			if (o->bcfg.timeout_s <= 0 || o->bcfg.timeout_s > 600)
+				cli_usage(CMD, "--banner-timeout wants more than 0 and at most 600 s");
+			break;
+		case O_BCONNS: {
+			uint64_t v = cli_opt_u64(CMD, "--banner-max-conns", optarg);
+
+			if (v < 1 || v > (1u << 24))
+				cli_usage(CMD, "--banner-max-conns wants 1 to 16777216");
+			o->bcfg.max_conns = (uint32_t)v;
+			break;
+		}
+		case O_BHOST:
+			if (!*optarg || strlen(optarg) > 253 || strpbrk(optarg, " \t\r\n/"))
+				cli_usage(CMD, "--banner-host wants a host name, not '%s'", optarg);
+			o->bcfg.host = optarg;
+			break;
+		case O_HTTPP: o->http_ports = optarg; break;
+		case O_TLSP: o->tls_ports = optarg; break;
+		case O_PARGS: o->probe_args = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'u': o->user = optarg; break;
 		case 'h':
@@ -349,13 +411,21 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 	if (o->has_shard && o->so.shard >= (o->so.shards ? o->so.shards : 1))
 		cli_usage(CMD, "--shard %u: shards count from 0 to %u", o->so.shard,
 			  (o->so.shards ? o->so.shards : 1) - 1);
+	if (!o->banners && (o->bcfg.max_bytes || o->bcfg.timeout_s > 0 || o->bcfg.max_conns ||
+			    o->bcfg.host || o->http_ports || o->tls_ports))
+		cli_usage(CMD, "--banner-*, --http-ports and --tls-ports go with --banners");
+	if (o->banners && o->fmt == WC_OUT_PCAP && o->fields)
+		cli_usage(CMD, "-f has nothing to choose in a pcap file");
 	if (!o->has_rate) /* the default pace, unless a bandwidth sets it */
 		o->so.rate_pps = o->so.bandwidth_bps > 0 ? 0 : DEFAULT_RATE;
 	{
 		char bad[64] = "";
 
-		o->nflds = wc_out_fields_parse(o->fields ? o->fields : WC_OUT_DEFAULT_FIELDS, o->flds,
-					       bad);
+		bool udpm = o->probe && !strncmp(o->probe, "udp:", 4);
+
+		o->nflds = wc_out_fields_parse(o->fields ? o->fields : o->banners
+					       ? WC_OUT_BANNER_FIELDS : udpm ? WC_OUT_UDP_FIELDS
+					       : WC_OUT_DEFAULT_FIELDS, o->flds, bad);
 		if (o->nflds < 0)
 			cli_usage(CMD, "--output-fields: unknown field '%s' (%s, target, tport, proto, "
 				  "flags, icmp_type, icmp_code)", bad, WC_OUT_DEFAULT_FIELDS);
@@ -393,6 +463,12 @@ static void pick_probe(struct scan_cli *o)
 				break;
 		if (i < sizeof(kinds) / sizeof(kinds[0])) {
 			po->kind = kinds[i].k;
+		} else if (!strncmp(o->probe, "udp:", 4)) {
+			o->udp_module = wc_udp_module_find(o->probe + 4);
+			if (!o->udp_module)
+				cli_usage(CMD, "--probe %s: no such UDP module (%s)", o->probe,
+					  wc_udp_module_list());
+			po->kind = WC_PROBE_UDP;
 		} else if (strchr(o->probe, '(')) {
 			po->kind = WC_PROBE_EXPR;
 			po->expr = o->probe;
@@ -410,6 +486,51 @@ static void pick_probe(struct scan_cli *o)
 		if (po->kind != WC_PROBE_TCP_SYN)
 			cli_usage(CMD, "--os is for tcp-syn probes");
 		po->preset = oses[i].p;
+	}
+	if (o->banners) {
+		if (po->kind != WC_PROBE_TCP_SYN)
+			cli_usage(CMD, "--banners needs tcp-syn probes");
+		if (o->http_ports || o->tls_ports) {
+			struct wc_ports *pl = malloc(sizeof(*pl));
+			uint8_t *h = calloc(65536, 1);
+
+			if (!pl || !h)
+				cli_die_err("memory", -ENOMEM);
+			/* the defaults first, then what was given takes its ports */
+			for (unsigned k = 0; k < 2; k++) {
+				const char *given = k ? o->tls_ports : o->http_ports;
+				const char *list = given ? given : k ? "443,465,636,853,990,993,995,8443"
+							       : "80,8000,8008,8080,8081,8888";
+
+				if (wc_ports_parse(list, pl))
+					cli_usage(CMD, "--%s-ports: '%s' is not a port list",
+						  k ? "tls" : "http", list);
+				for (uint32_t i = 0; i < pl->n; i++)
+					if (given || !h[pl->port[i]])
+						h[pl->port[i]] = k ? WC_HELLO_TLS : WC_HELLO_HTTP;
+			}
+			free(pl);
+			o->hello_by_port = h;
+			o->bcfg.hello_by_port = h;
+		}
+		o->so.banner = &o->bcfg;
+	}
+	if (o->probe_args && !o->udp_module)
+		cli_usage(CMD, "--probe-args is for --probe udp:MODULE");
+	if (o->udp_module) {
+		uint8_t req[1400];
+		struct wc_udp_payloads *u;
+		int n = wc_udp_module_request(o->udp_module, o->probe_args, req, sizeof(req));
+
+		if (o->udp_payloads)
+			cli_usage(CMD, "--udp-payloads and --probe %s: the module brings its own", o->probe);
+		if (n < 0)
+			cli_usage(CMD, "--probe-args: '%s' is not a valid argument for %s",
+				  o->probe_args ? o->probe_args : "", o->probe);
+		if (wc_udp_payloads_single(req, (size_t)n, &u))
+			cli_die_err("memory", -ENOMEM);
+		po->payloads = u;
+		o->so.udp_module = o->udp_module;
 	}
 	if (o->udp_payloads) {
 		struct wc_udp_payloads *u;
@@ -475,6 +596,28 @@ static struct wc_targets *make_targets(struct scan_cli *o, struct wc_ports *port
 }
 
 /* ---- running ------------------------------------------------------------------------------- */
+
+/* -O pcap with --banners: every frame of every conversation */
+static void on_frame(const uint8_t *f, size_t len, uint64_t mono_ns, void *arg)
+{
+	struct scan_cli *o = arg;
+	struct timespec rt, mt, ts;
+	int64_t ns;
+	int err;
+
+	if (!o->out)
+		return;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mt);
+	ns = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000 + (rt.tv_nsec - mt.tv_nsec) + (int64_t)mono_ns;
+	ts.tv_sec = (time_t)(ns / 1000000000);
+	ts.tv_nsec = (long)(ns % 1000000000);
+	err = wc_scan_out_frame(o->out, f, len, &ts);
+	if (err && !o->out_err) {
+		o->out_err = err;
+		scan_stop = 2;
+	}
+}
 
 static void on_result(const struct wc_scan_result *r, void *arg)
 {
@@ -606,6 +749,9 @@ int cmd_scan(int argc, char **argv)
 		} else if (expr_port) {
 			ports->n = 1;
 			ports->port[0] = expr_port;
+		} else if (o.udp_module) { /* the module's service port */
+			ports->n = 1;
+			ports->port[0] = wc_udp_module_port(o.udp_module);
 		} else {
 			cli_usage(CMD, "no ports: -p PORTS (22,80,443,8000-8100)");
 		}
@@ -679,6 +825,8 @@ int cmd_scan(int argc, char **argv)
 	o.so.targets = t;
 	o.so.stop = &scan_stop;
 	o.so.on_result = on_result;
+	if (o.banners && o.fmt == WC_OUT_PCAP)
+		o.so.on_frame = on_frame;
 	o.so.progress = progress;
 	o.so.arg = &o;
 	catch_signals();
@@ -769,6 +917,7 @@ int cmd_scan(int argc, char **argv)
 	if (o.resume_path)
 		wc_scan_state_free(&resume);
 	wc_udp_payloads_free((struct wc_udp_payloads *)o.so.probe.payloads);
+	free(o.hello_by_port);
 	wc_targets_free(t);
 	free(ports);
 	free(o.inputs);

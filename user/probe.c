@@ -24,6 +24,7 @@
 #include "wirecraft/set.h"
 #include "wirecraft/steer.h"
 #include "wirecraft/tmpl.h"
+#include "wirecraft/udp_probes.h"
 
 #define MAX_PAYLOAD 1400
 #define MAX_FRAME 1600
@@ -230,6 +231,26 @@ const uint8_t *wc_udp_payload(const struct wc_udp_payloads *u, uint16_t port, si
 
 	*len = u->len[k];
 	return u->data[k];
+}
+
+/* One payload for every port: a UDP probe module's request (wirecraft/udp_probes.h). */
+int wc_udp_payloads_single(const uint8_t *p, size_t n, struct wc_udp_payloads **out)
+{
+	struct wc_udp_payloads *u = calloc(1, sizeof(*u));
+
+	if (n > MAX_PAYLOAD)
+		n = 0;
+	if (!u || !(u->idx = calloc(65536, sizeof(*u->idx))) ||
+	    !(u->data = calloc(1, sizeof(*u->data))) || !(u->len = calloc(1, sizeof(*u->len))) ||
+	    !(u->data[0] = malloc(n ? n : 1))) {
+		wc_udp_payloads_free(u);
+		return -ENOMEM;
+	}
+	u->n = u->cap = 1;
+	memcpy(u->data[0], p, n);
+	u->len[0] = n;
+	*out = u;
+	return 0;
 }
 
 void wc_udp_payloads_free(struct wc_udp_payloads *u)

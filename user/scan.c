@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "banner_impl.h"
 #include "release.h"
 #include "wirecraft/cyclic.h"
 #include "wirecraft/dedup.h"
@@ -100,6 +101,8 @@ struct scan {
 	unsigned nq;
 	struct sender snd[WC_SCAN_MAX_THREADS];
 	struct wc_dedup *dd;
+	struct wc_bn *bn;        /* --banners: the connections (the receiver's) */
+	struct wc_port *bn_tx;   /* where their ACKs, hellos and RSTs leave */
 	struct txslot *txc;
 	uint64_t txmask;
 	uint32_t pass, repairs;
@@ -216,8 +219,12 @@ static double rtt_of(struct scan *s, uint64_t idx, uint64_t rx_ns)
 static void on_frame(struct scan *s, const uint8_t *data, size_t len, uint64_t ts)
 {
 	struct wc_scan_result res;
+	struct wc_udp_info udp;
 	uint64_t idx;
 
+	/* a segment of a banner connection: the engine's (a SYN-ACK or a RST to a SYN is not) */
+	if (s->bn && wc_bn_segment(s->bn, data, len, ts))
+		return;
 	if (wc_probe_classify(s->probe, data, len, &res.r) ||
 	    wc_targets_index(s->t, &res.r.target, res.r.tport, &idx)) {
 		add(&s->invalid, 1);
@@ -228,14 +235,45 @@ static void on_frame(struct scan *s, const uint8_t *data, size_t len, uint64_t t
 	res.rtt_us = rtt_of(s, idx, ts);
 	if (!wc_dedup_add(s->dd, idx)) {
 		add(&s->repeats, 1);
+		if (s->bn && res.r.success)
+			wc_bn_synack_again(s->bn, data, len, ts);
 		return;
 	}
 	add(res.r.success ? &s->hits : &s->failures, 1);
+	if (s->bn && !res.r.success && res.r.proto == IPPROTO_TCP)
+		wc_bn_refused(s->bn);
 	if (!res.r.success && !s->o->all_replies)
 		return;
+	res.banner = NULL;
+	res.udp = NULL;
+	if (s->bn && res.r.success) {
+		/* reported when the connection ends, with what the server said */
+		res.index = idx;
+		res.ts_mono_ns = ts;
+		int64_t rt = (int64_t)ts + s->rt_off;
+
+		res.ts.tv_sec = (time_t)(rt / 1000000000);
+		res.ts.tv_nsec = (long)(rt % 1000000000);
+		res.frame = data;
+		res.len = len;
+		wc_bn_open(s->bn, &res);
+		return;
+	}
 	add(&s->results, 1);
 	if (!s->o->on_result)
 		return;
+	if (res.r.proto == IPPROTO_UDP && res.r.success) {
+		/* what the module says it is, and the amplification: bytes back per byte sent */
+		size_t plen = 0, sent = 0;
+		const uint8_t *pl = wc_udp_payload_of(data, len, &plen);
+
+		if (s->o->probe.payloads)
+			wc_udp_payload(s->o->probe.payloads, res.r.tport, &sent);
+		wc_udp_classify(s->o->udp_module, pl, pl ? plen : 0, sent, &udp);
+		res.udp = &udp;
+	} else {
+		res.udp = NULL;
+	}
 	res.index = idx;
 	res.ts_mono_ns = ts;
 	{
@@ -247,6 +285,24 @@ static void on_frame(struct scan *s, const uint8_t *data, size_t len, uint64_t t
 	res.frame = data;
 	res.len = len;
 	s->o->on_result(&res, s->o->arg);
+}
+
+/* A banner connection ended: its result goes out as any other, counted the same. */
+static void bn_emit(const struct wc_scan_result *r, void *arg)
+{
+	struct scan *s = arg;
+
+	add(&s->results, 1);
+	if (s->o->on_result)
+		s->o->on_result(r, s->o->arg);
+}
+
+static void bn_frame(const uint8_t *f, size_t len, uint64_t mono_ns, void *arg)
+{
+	struct scan *s = arg;
+
+	if (s->o->on_frame)
+		s->o->on_frame(f, len, mono_ns, s->o->arg);
 }
 
 static unsigned rx_once(struct scan *s)
@@ -287,8 +343,11 @@ static void *rx_main(void *arg)
 	for (;;) {
 		/* read `done` before looking: what arrived before it is still taken */
 		bool done = __atomic_load_n(&s->rx_done, __ATOMIC_ACQUIRE);
+		unsigned got = rx_once(s);
 
-		if (rx_once(s)) {
+		if (s->bn)
+			wc_bn_tick(s->bn, wc_now_ns()); /* time-outs, and what the frames made us send */
+		if (got) {
 			idle = 0;
 			continue;
 		}
@@ -619,6 +678,9 @@ static void snapshot(struct scan *s, struct wc_scan_stats *st, struct clock *ck)
 		st->xsk_tx_invalid += ps.xsk_tx_invalid;
 		st->xsk_tx_ring_empty += ps.xsk_tx_ring_empty;
 	}
+	st->banners = s->bn != NULL;
+	if (s->bn)
+		wc_bn_stats(s->bn, &st->conns);
 	memset(st->steer, 0, sizeof(st->steer));
 	if (s->steer && !wc_steer_counters(s->steer, st->steer))
 		st->drops += st->steer[WC_SC_NO_SOCKET];
@@ -688,6 +750,13 @@ static double cooldown(struct scan *s, uint64_t last_tx, uint64_t probed, struct
 		poll_stop(s);
 		if (halted(s) >= 2)
 			break;
+		/* banner connections still open end by their own time-out (each is bounded) */
+		if (s->bn && s->o->cooldown_s < 0 && wc_bn_open_count(s->bn) &&
+		    now < wc_bn_last_deadline(s->bn) + 1000000000ull) {
+			report(s, st, ck, next);
+			nanosleep(&(struct timespec){0, 5000000}, NULL);
+			continue;
+		}
 		if (s->o->cooldown_s < 0 && probed && wc_dedup_count(s->dd) >= probed &&
 		    !rx_backlog(s))
 			break;
@@ -825,6 +894,9 @@ static int make_probe(struct scan *s, char *why)
 static void teardown(struct scan *s)
 {
 	wc_release_datapath(s->steer, s->ports, s->nq);
+	if (s->bn_tx)
+		wc_port_close(s->bn_tx);
+	wc_bn_free(s->bn);
 	if (s->nl >= 0)
 		close(s->nl);
 	wc_probe_free(s->probe);
@@ -897,6 +969,37 @@ static int open_ports(struct scan *s, char *why)
 				    pwhy[0] ? pwhy : strerror(-err));
 		}
 	}
+	return 0;
+}
+
+/* --banners: the connection engine, and an AF_PACKET ring of its own for what it sends (the
+ * AF_XDP rings belong to the senders; this one only the receiving thread writes). */
+static int banner_setup(struct scan *s, char *why)
+{
+	struct wc_port_opts po = {.ifname = s->o->ifname, .engine = WC_ENGINE_PACKET, .frames = 1024};
+	char pwhy[160] = "";
+	int err;
+
+	if (s->po.kind != WC_PROBE_TCP_SYN)
+		return fail(why, -EINVAL, "--banners needs tcp-syn probes, not %s",
+			    wc_probe_name(s->probe));
+	err = wc_port_open(&po, &s->bn_tx, pwhy);
+	if (err)
+		return fail(why, err, "banners: AF_PACKET socket on %s: %s", s->o->ifname,
+			    pwhy[0] ? pwhy : strerror(-err));
+	struct wc_bn_opts bo = {
+		.cfg = s->o->banner,
+		.po = &s->po,
+		.tx = s->bn_tx,
+		.rt_off = s->rt_off,
+		.emit = bn_emit,
+		.frame = s->o->on_frame ? bn_frame : NULL,
+		.arg = s,
+	};
+	err = wc_bn_new(&bo, &s->bn);
+	if (err)
+		return fail(why, err, "banners: %s", err == -ENAMETOOLONG ? "--banner-host too long"
+							 : strerror(-err));
 	return 0;
 }
 
@@ -983,7 +1086,9 @@ static int setup(struct scan *s, char *why)
 			.key = {s->po.key[0], s->po.key[1]},
 			.sport_lo = wc_probe_sport_lo(s->probe),
 			.sport_n = wc_probe_sport_n(s->probe),
-			.tcp_extra = wc_probe_tcp_extra(s->probe),
+			/* banners: the server's segments acknowledge our hello too */
+			.tcp_extra = wc_probe_tcp_extra(s->probe) +
+				     (o->banner ? (uint32_t)wc_hello_max(o->banner->host) + 1 : 0),
 			.mode = o->mode,
 			.trace_mask = wc_probe_trace_mask(s->probe),
 		};
@@ -1035,6 +1140,11 @@ static int setup(struct scan *s, char *why)
 	err = make_probe(s, why);
 	if (err)
 		return err;
+	if (o->banner && !s->dry) {
+		err = banner_setup(s, why);
+		if (err)
+			return err;
+	}
 
 	if (o->resume) {
 		err = check_resume(s, o->resume, why);
@@ -1297,6 +1407,10 @@ stop_rx:
 	if (s->rx_started) {
 		__atomic_store_n(&s->rx_done, 1, __ATOMIC_RELEASE);
 		pthread_join(s->rx, NULL);
+	}
+	if (s->bn) { /* what is still open is reported as the scan stopped it */
+		wc_bn_close_all(s->bn);
+		wc_port_tx_drain(s->bn_tx, 500);
 	}
 	snapshot(s, &st, &ck);
 	if (first_tx && last_tx > first_tx)

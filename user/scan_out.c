@@ -20,7 +20,7 @@
 #include "wirecraft/scan_out.h"
 
 #define BUF_CAP (256u << 10)
-#define REC_MAX 4096 /* a text record never needs more (a pcap one may: it is written apart) */
+#define REC_MAX 16384 /* a text record never needs more (a pcap one may: it is written apart) */
 
 /* ---- files ---------------------------------------------------------------------------------- */
 
@@ -65,6 +65,17 @@ static const char *const field_names[WC_OF__MAX] = {
 	[WC_OF_TPORT] = "tport",         [WC_OF_PROTO] = "proto",
 	[WC_OF_FLAGS] = "flags",         [WC_OF_ICMP_TYPE] = "icmp_type",
 	[WC_OF_ICMP_CODE] = "icmp_code",
+	[WC_OF_SERVICE] = "service",     [WC_OF_END] = "end",
+	[WC_OF_BANNER] = "banner",       [WC_OF_BANNER_LEN] = "banner_len",
+	[WC_OF_STATUS] = "status",       [WC_OF_SERVER] = "server",
+	[WC_OF_TITLE] = "title",         [WC_OF_TLS_VERSION] = "tls_version",
+	[WC_OF_TLS_CIPHER] = "tls_cipher", [WC_OF_TLS_ALERT] = "tls_alert",
+	[WC_OF_CERT_SUBJECT] = "cert_subject", [WC_OF_CERT_ISSUER] = "cert_issuer",
+	[WC_OF_CERT_SAN] = "cert_san",   [WC_OF_CERT_NOT_BEFORE] = "cert_not_before",
+	[WC_OF_CERT_NOT_AFTER] = "cert_not_after", [WC_OF_CERT_SHA256] = "cert_sha256",
+	[WC_OF_AMP] = "amp",             [WC_OF_REPLY_BYTES] = "reply_bytes",
+	[WC_OF_PROBE_BYTES] = "probe_bytes", [WC_OF_RCODE] = "rcode",
+	[WC_OF_ANCOUNT] = "ancount",
 };
 
 const char *wc_out_field_name(unsigned f)
@@ -266,8 +277,108 @@ static void tcp_flag_letters(uint8_t f, char *out)
 	out[n] = 0;
 }
 
+/* A string value: JSON quoted and escaped; CSV quoted when it holds a comma or a quote;
+ * text as it is (banner strings are printable already, see banner_parse.c). */
+static void str_value(struct wc_sb *sb, const char *v, enum wc_out_format fmt)
+{
+	if (fmt == WC_OUT_JSON) {
+		wc_sb_putc(sb, '"');
+		for (const char *p = v; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+
+			if (c == '"' || c == '\\')
+				wc_sb_printf(sb, "\\%c", c);
+			else if (c < 0x20 || c >= 0x7f)
+				wc_sb_printf(sb, "\\u%04x", c);
+			else
+				wc_sb_putc(sb, (char)c);
+		}
+		wc_sb_putc(sb, '"');
+	} else if (fmt == WC_OUT_CSV && strpbrk(v, ",\"\n")) {
+		wc_sb_putc(sb, '"');
+		for (const char *p = v; *p; p++) {
+			if (*p == '"')
+				wc_sb_putc(sb, '"');
+			wc_sb_putc(sb, *p);
+		}
+		wc_sb_putc(sb, '"');
+	} else {
+		wc_sb_puts(sb, v);
+	}
+}
+
+/* A banner field's string, or NULL when the result has none (JSON leaves it out). */
+static const char *banner_str(const struct wc_scan_result *r, unsigned f, char *tmp, size_t cap)
+{
+	const struct wc_banner_info *b = r->banner;
+	const struct wc_udp_info *u = r->udp;
+	const char *v = NULL;
+
+	if (u) {
+		static const char *const rc[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+						 "NOTIMP", "REFUSED"};
+
+		switch (f) {
+		case WC_OF_SERVICE: return u->recognised ? u->module : NULL;
+		case WC_OF_BANNER: return u->summary[0] ? u->summary : NULL;
+		case WC_OF_AMP:
+			if (u->amp < 0)
+				return NULL;
+			snprintf(tmp, cap, "%.3f", u->amp);
+			return tmp;
+		case WC_OF_REPLY_BYTES: snprintf(tmp, cap, "%u", u->reply_bytes); return tmp;
+		case WC_OF_PROBE_BYTES: snprintf(tmp, cap, "%u", u->probe_bytes); return tmp;
+		case WC_OF_RCODE:
+			if (u->rcode < 0)
+				return NULL;
+			if (u->rcode < 6)
+				return rc[u->rcode];
+			snprintf(tmp, cap, "%d", u->rcode);
+			return tmp;
+		case WC_OF_ANCOUNT:
+			if (u->ancount < 0)
+				return NULL;
+			snprintf(tmp, cap, "%d", u->ancount);
+			return tmp;
+		}
+		return NULL;
+	}
+	if (!b)
+		return NULL;
+	switch (f) {
+	case WC_OF_SERVICE: v = b->service; break;
+	case WC_OF_END: v = wc_banner_end_name(b->end); break;
+	case WC_OF_BANNER: v = b->line; break;
+	case WC_OF_BANNER_LEN: snprintf(tmp, cap, "%zu", b->len); return tmp;
+	case WC_OF_STATUS:
+		if (!b->status)
+			return NULL;
+		snprintf(tmp, cap, "%d", b->status);
+		return tmp;
+	case WC_OF_SERVER: v = b->server; break;
+	case WC_OF_TITLE: v = b->title; break;
+	case WC_OF_TLS_VERSION: v = b->tls_version; break;
+	case WC_OF_TLS_CIPHER: v = b->tls_cipher; break;
+	case WC_OF_TLS_ALERT: v = b->tls_alert; break;
+	case WC_OF_CERT_SUBJECT: v = b->cert_subject; break;
+	case WC_OF_CERT_ISSUER: v = b->cert_issuer; break;
+	case WC_OF_CERT_SAN: v = b->cert_san; break;
+	case WC_OF_CERT_NOT_BEFORE: v = b->cert_not_before; break;
+	case WC_OF_CERT_NOT_AFTER: v = b->cert_not_after; break;
+	case WC_OF_CERT_SHA256: v = b->cert_sha256; break;
+	}
+	return v && *v ? v : NULL;
+}
+
+static bool numeric_field(unsigned f)
+{
+	return f == WC_OF_BANNER_LEN || f == WC_OF_STATUS || f == WC_OF_AMP ||
+	       f == WC_OF_REPLY_BYTES || f == WC_OF_PROBE_BYTES || f == WC_OF_ANCOUNT;
+}
+
 /* One value as text; json: strings quoted, unknowns null. */
-static void value(struct wc_sb *sb, const struct wc_scan_result *r, unsigned f, bool json)
+static void value(struct wc_sb *sb, const struct wc_scan_result *r, unsigned f, bool json,
+		  enum wc_out_format fmt)
 {
 	const struct wc_probe_reply *p = &r->r;
 	char a[64];
@@ -313,6 +424,17 @@ static void value(struct wc_sb *sb, const struct wc_scan_result *r, unsigned f, 
 		break;
 	case WC_OF_ICMP_TYPE: wc_sb_printf(sb, "%u", p->icmp_type); break;
 	case WC_OF_ICMP_CODE: wc_sb_printf(sb, "%u", p->icmp_code); break;
+	default: {
+		char tmp[32];
+		const char *v = banner_str(r, f, tmp, sizeof(tmp));
+
+		if (v && numeric_field(f))
+			wc_sb_puts(sb, v);
+		else if (v)
+			str_value(sb, v, json ? WC_OUT_JSON : fmt);
+		else if (json)
+			wc_sb_puts(sb, "null");
+	}
 	}
 }
 
@@ -324,6 +446,9 @@ int wc_scan_out_write(struct wc_scan_out *w, const struct wc_scan_result *r)
 
 	if (w->fmt == WC_OUT_PCAP) {
 		uint8_t h[16];
+
+		if (!r->frame)
+			return 0; /* a banner: its frames went by wc_scan_out_frame */
 		uint32_t n = r->len > 65535 ? 65535 : (uint32_t)r->len;
 
 		pcap_u32(h, (uint32_t)r->ts.tv_sec);
@@ -343,14 +468,19 @@ int wc_scan_out_write(struct wc_scan_out *w, const struct wc_scan_result *r)
 	wc_sb_init(&sb, rec, sizeof(rec));
 	if (w->fmt == WC_OUT_JSON)
 		wc_sb_putc(&sb, '{');
-	for (unsigned i = 0; i < w->nf; i++) {
+	for (unsigned i = 0, k = 0; i < w->nf; i++) {
 		unsigned f = w->fields[i];
+		char tmp[32];
 
-		if (w->fmt == WC_OUT_JSON)
-			wc_sb_printf(&sb, "%s\"%s\":", i ? "," : "", field_names[f]);
-		else if (i)
+		if (w->fmt == WC_OUT_JSON) {
+			/* a banner field the connection did not have: left out, not null */
+			if (f >= WC_OF_SERVICE && !banner_str(r, f, tmp, sizeof(tmp)))
+				continue;
+			wc_sb_printf(&sb, "%s\"%s\":", k++ ? "," : "", field_names[f]);
+		} else if (i) {
 			wc_sb_putc(&sb, w->fmt == WC_OUT_CSV ? ',' : ' ');
-		value(&sb, r, f, w->fmt == WC_OUT_JSON);
+		}
+		value(&sb, r, f, w->fmt == WC_OUT_JSON, w->fmt);
 	}
 	if (w->fmt == WC_OUT_JSON)
 		wc_sb_putc(&sb, '}');
@@ -363,6 +493,18 @@ int wc_scan_out_write(struct wc_scan_out *w, const struct wc_scan_result *r)
 	err = w->err;
 	pthread_mutex_unlock(&w->mu);
 	return err;
+}
+
+int wc_scan_out_frame(struct wc_scan_out *w, const uint8_t *frame, size_t len,
+		      const struct timespec *ts)
+{
+	struct wc_scan_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.frame = frame;
+	r.len = len;
+	r.ts = *ts;
+	return w->fmt == WC_OUT_PCAP ? wc_scan_out_write(w, &r) : 0;
 }
 
 int wc_scan_out_flush(struct wc_scan_out *w)
@@ -499,6 +641,23 @@ int wc_scan_meta_write(const char *path, const struct wc_scan_meta *m)
 	wc_sb_printf(&sb, ",\"drops\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64, st->drops,
 		     st->tx_ring_full);
 	json_accounting(&sb, st);
+	if (st->banners) {
+		const struct wc_conn_stats *c = &st->conns;
+
+		wc_sb_printf(&sb, ",\"connections\":{\"opened\":%" PRIu64 ",\"open\":%" PRIu64
+				  ",\"with_data\":%" PRIu64 ",\"ended\":{", c->opened, c->open,
+			     c->with_data);
+		for (unsigned e = 0; e < WC_BE__MAX; e++)
+			wc_sb_printf(&sb, "%s\"%s\":%" PRIu64, e ? "," : "", wc_banner_end_name(e),
+				     c->ended[e]);
+		wc_sb_printf(&sb, "},\"refused\":%" PRIu64 ",\"no_room\":%" PRIu64
+				  ",\"segments\":%" PRIu64 ",\"late\":%" PRIu64
+				  ",\"out_of_order\":%" PRIu64 ",\"retransmits\":%" PRIu64
+				  ",\"bad_ack\":%" PRIu64 ",\"tx_frames\":%" PRIu64
+				  ",\"tx_lost\":%" PRIu64 ",\"rsts\":%" PRIu64 "}",
+			     c->refused, c->no_room, c->segments, c->late, c->out_of_order,
+			     c->retransmits, c->bad_ack, c->tx_frames, c->tx_lost, c->rsts);
+	}
 	wc_sb_printf(&sb, ",\"send_s\":%.3f,\"send_pps\":%.0f,\"cooldown_s\":%.3f", st->send_s,
 		     st->send_s > 0 ? (double)st->sent / st->send_s : 0.0, st->cooldown_s);
 	wc_sb_printf(&sb, ",\"passes\":%u,\"repair_passes\":%u", st->passes, st->repairs);

@@ -67,6 +67,27 @@ grep -q "reserved" "$TMP/err" || bad "reserved: $(cat "$TMP/err")"
 run "expression without a cookie field" 1 $DRY --allow-reserved 198.18.0.0/24 --probe 'IP()/TCP(seq=1)' -p 80
 run "expression of several packets" 1 $DRY --allow-reserved 198.18.0.0/24 --probe 'IP()/TCP(sport=[1,2])' -p 80
 run "icmp-echo to IPv6 targets" 1 $DRY --allow-reserved 2001:db8::/120 --probe icmp-echo
+# banners and UDP probe modules
+run "--banner-bytes without --banners" 2 "$W" scan -i lo -p 80 --banner-bytes 10 198.18.0.0/24
+run "--banners with udp" 2 "$W" scan -i lo -p 80 --probe udp --banners 198.18.0.0/24
+run "--banner-timeout 0" 2 "$W" scan -i lo -p 80 --banners --banner-timeout 0 198.18.0.0/24
+run "bad --tls-ports" 2 "$W" scan -i lo -p 80 --banners --tls-ports 1-x 198.18.0.0/24
+run "no such UDP module" 2 "$W" scan -i lo --probe udp:nope 198.18.0.0/24
+run "--probe-args without a module" 2 "$W" scan -i lo -p 53 --probe udp --probe-args x 198.18.0.0/24
+run "a bad DNS name" 2 "$W" scan -i lo --probe udp:dns --probe-args 'a..b' 198.18.0.0/24
+run "a module and --udp-payloads" 2 "$W" scan -i lo --probe udp:ntp --udp-payloads /dev/null 198.18.0.0/24
+# a module's request on its own port: the DNS query for the name asked, NTP's 48 bytes
+run "udp:dns dry run" 0 $DRY --allow-reserved 198.18.0.0/30 --probe udp:dns --probe-args a.example
+[ "$(probes | sort -u)" = "$(printf '198.18.0.0 53\n198.18.0.1 53\n198.18.0.2 53\n198.18.0.3 53')" ] &&
+	ok || bad "udp:dns goes to port 53 of each target: $(probes | tr '\n' ' ')"
+tshark -r "$TMP/p.pcap" -T fields -e dns.qry.name -e dns.flags.recdesired 2>/dev/null | sort -u >"$TMP/q"
+[ "$(cat "$TMP/q")" = "$(printf 'a.example\t1')" ] && ok || bad "udp:dns: tshark reads $(cat "$TMP/q")"
+run "udp:ntp dry run" 0 $DRY --allow-reserved 198.18.0.0/31 --probe udp:ntp
+tshark -r "$TMP/p.pcap" -T fields -e udp.dstport -e ntp.flags.mode -e udp.length 2>/dev/null | sort -u >"$TMP/q"
+[ "$(cat "$TMP/q")" = "$(printf '123\t3\t56')" ] && ok || bad "udp:ntp: tshark reads $(cat "$TMP/q")"
+run "udp:snmp dry run" 0 $DRY --allow-reserved 198.18.0.0/31 --probe udp:snmp
+tshark -r "$TMP/p.pcap" -T fields -e snmp.community -e snmp.name 2>/dev/null | sort -u >"$TMP/q"
+[ "$(cat "$TMP/q")" = "$(printf 'public\t1.3.6.1.2.1.1.1.0')" ] && ok || bad "udp:snmp: tshark reads $(cat "$TMP/q")"
 echo "wirecraft-scan-state 2" >"$TMP/bad.state"
 run "a bad state" 1 $DRY --allow-reserved -p 80 198.18.0.0/24 --resume "$TMP/bad.state"
 grep -q "not a wirecraft scan state" "$TMP/err" || bad "bad state: $(cat "$TMP/err")"

@@ -39,9 +39,11 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "banner.h"
 #include "probe.h"
 #include "steer.h"
 #include "target.h"
+#include "udp_probes.h"
 #include "xdp.h"
 
 #define WC_SCAN_WHY 256
@@ -82,8 +84,11 @@ struct wc_scan_result {
 	double rtt_us;        /* < 0: not known (the send time had left the table) */
 	struct timespec ts;   /* arrival, CLOCK_REALTIME */
 	uint64_t ts_mono_ns;  /* arrival, CLOCK_MONOTONIC */
-	const uint8_t *frame; /* the answer, Ethernet (valid during the callback) */
+	const uint8_t *frame; /* the answer, Ethernet (valid during the callback); NULL for a
+				 banner, whose frames go to on_frame */
 	size_t len;
+	const struct wc_banner_info *banner; /* --banners: what the server said; else NULL */
+	const struct wc_udp_info *udp; /* a UDP answer: its module's verdict, the sizes; NULL */
 };
 
 struct wc_scan_stats {
@@ -119,6 +124,8 @@ struct wc_scan_stats {
 	bool cooling;         /* in the cooldown */
 	bool finished;        /* the last call */
 	bool interrupted;     /* stopped early: a state to carry on was filled */
+	bool banners;         /* --banners: conns below is filled */
+	struct wc_conn_stats conns; /* the banner connections, every one accounted */
 	char engine[16];      /* "xsk-copy", "xsk-zc", "pcap" (dry run) */
 	char how[48];         /* where the cookie travels */
 };
@@ -163,6 +170,15 @@ struct wc_scan_opts {
 	 * probes no TTL beyond a target's distance). Must be cheap and thread-safe. NULL: none. */
 	bool (*skip)(uint64_t index, void *arg);
 	void *skip_arg;
+	/* Banners (wirecraft/banner.h): a TCP connection completed from userspace for each open
+	 * port, its first bytes reported instead of the SYN-ACK (tcp-syn probes only; NULL: off). */
+	const struct wc_banner_cfg *banner;
+	/* With banners, on the receiving thread: every frame of every conversation, in and out
+	 * (arrival or sending time, CLOCK_MONOTONIC). NULL: none wanted. */
+	void (*on_frame)(const uint8_t *frame, size_t len, uint64_t mono_ns, void *arg);
+	/* udp probes: the module whose request the payloads are (its classifier reads the
+	 * answers); NULL: none, the answers get their sizes only */
+	const struct wc_udp_module *udp_module;
 };
 
 /* Run a scan. Returns 0 (*st filled, *state filled: complete or not), or -errno with `why`:

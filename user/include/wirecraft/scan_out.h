@@ -37,10 +37,40 @@ enum wc_out_field {
 	WC_OF_FLAGS,      /* TCP flags as letters (SA, RA, ...) */
 	WC_OF_ICMP_TYPE,
 	WC_OF_ICMP_CODE,
+	/* --banners (empty / omitted from JSON when the connection had none) */
+	WC_OF_SERVICE,    /* ssh, http, tls, smtp, ftp, pop3, imap, mysql, redis, raw */
+	WC_OF_END,        /* how the connection ended: complete, size, fin, reset, timeout, ... */
+	WC_OF_BANNER,     /* the first line (text protocols) or the first bytes, escaped */
+	WC_OF_BANNER_LEN, /* bytes collected */
+	WC_OF_STATUS,     /* HTTP */
+	WC_OF_SERVER,
+	WC_OF_TITLE,
+	WC_OF_TLS_VERSION, /* TLS */
+	WC_OF_TLS_CIPHER,
+	WC_OF_TLS_ALERT,
+	WC_OF_CERT_SUBJECT,
+	WC_OF_CERT_ISSUER,
+	WC_OF_CERT_SAN,
+	WC_OF_CERT_NOT_BEFORE,
+	WC_OF_CERT_NOT_AFTER,
+	WC_OF_CERT_SHA256,
+	/* UDP answers (service and banner too: the module's name and what it read) */
+	WC_OF_AMP,        /* amplification: reply_bytes / probe_bytes (UDP payloads) */
+	WC_OF_REPLY_BYTES,
+	WC_OF_PROBE_BYTES,
+	WC_OF_RCODE,      /* dns: the reply code, by name */
+	WC_OF_ANCOUNT,    /* dns: answers */
 	WC_OF__MAX
 };
 
 #define WC_OUT_DEFAULT_FIELDS "saddr,daddr,sport,dport,classification,success,ttl,ipid,window,rtt,timestamp"
+/* --banners: what a connection said instead of what its SYN-ACK looked like */
+#define WC_OUT_BANNER_FIELDS "saddr,sport,classification,service,end,banner_len,banner,status," \
+	"server,title,tls_version,tls_cipher,tls_alert,cert_subject,cert_issuer,cert_san," \
+	"cert_not_before,cert_not_after,cert_sha256,rtt,timestamp"
+/* UDP probe modules: the module's verdict and the amplification */
+#define WC_OUT_UDP_FIELDS "saddr,sport,classification,service,banner,rcode,ancount,reply_bytes," \
+	"probe_bytes,amp,rtt,timestamp"
 
 /* Parse a comma-separated field list ("saddr,sport,classification"; "*": all) into fields[]
  * (at most WC_OF__MAX). Returns the count, or -EINVAL with the bad name in bad (64 bytes). */
@@ -55,6 +85,9 @@ struct wc_scan_out;
 int wc_scan_out_open(const char *path, enum wc_out_format fmt, const uint8_t *fields,
 		     unsigned nfields, struct wc_scan_out **out);
 int wc_scan_out_write(struct wc_scan_out *w, const struct wc_scan_result *r);
+/* -O pcap with banners: one frame of a conversation (a result without a frame writes none). */
+int wc_scan_out_frame(struct wc_scan_out *w, const uint8_t *frame, size_t len,
+		      const struct timespec *ts);
 int wc_scan_out_flush(struct wc_scan_out *w);
 /* Flush, sync, rename into place; frees w. Returns 0 or the first error of any write. */
 int wc_scan_out_close(struct wc_scan_out *w);
