@@ -558,18 +558,6 @@ CASES = [
                                               ack=10 + 33 + 2) / DNS(id=11, qr=1),
          x.ba() / IP(src=x.b, dst=x.a) / TCP(sport=53, dport=40010, flags="PA", seq=20,
                                               ack=10 + 33 + 2) / DNS(id=12, qr=1)])),
-]
-
-
-def dnsq(x, i, qr=0):
-    return x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40000, dport=53) / \
-        DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"))
-
-
-def dnsr(x, i, qr=1, dport=40000):
-    return x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=53, dport=dport) / \
-        DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"),
-            an=DNSRR(rrname="a.example", rdata="198.18.0.99"))
     # -- Wave 2: BOOTP/DHCP (same xid; a broadcast DISCOVER needs checkIPaddr off), NTP
     ("dhcp-broadcast-discover", lambda x: dhcp_broadcast(x, 0x1001)),
     ("dhcp-broadcast-discover-no-check-ipaddr", lambda x: dhcp_broadcast(x, 0x1002),
@@ -592,6 +580,17 @@ def dnsr(x, i, qr=1, dport=40000):
          x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=123, dport=40124) /
          NTPHeader(mode=4, orig=3900000000, sent=3900000002)])),
 ]
+
+
+def dnsq(x, i, qr=0):
+    return x.ab() / IP(src=x.a, dst=x.b) / UDP(sport=40000, dport=53) / \
+        DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"))
+
+
+def dnsr(x, i, qr=1, dport=40000):
+    return x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=53, dport=dport) / \
+        DNS(id=i, qr=qr, qd=DNSQR(qname="a.example"),
+            an=DNSRR(rrname="a.example", rdata="198.18.0.99"))
 
 
 def dhcp_broadcast(x, xid):
