@@ -369,14 +369,15 @@ int cmd_traceroute(int argc, char **argv)
 	if (!o.quiet)
 		fprintf(stderr, "wirecraft: traceroute %s: %llu probes (%llu preprobes, %llu pairs "
 				"beyond the targets left out) in %.2f s (%.0f pps), %llu "
-				"replies, %zu targets answered, %llu reached, %zu links, %llu drops\n",
+				"replies, %zu targets answered, %llu reached, %zu links, %llu drops, "
+				"%.2f s in all, cooldown %.2f s\n",
 			tr_stop ? "stopped" : "done", (unsigned long long)st.sent,
 			(unsigned long long)wc_trace_preprobes(tr), (unsigned long long)wc_trace_skipped(tr),
 			st.send_s,
 			st.send_s > 0 ? (double)st.sent / st.send_s : 0.0,
 			(unsigned long long)st.replies, wc_trace_npaths(tr),
 			(unsigned long long)wc_trace_nreached(tr), wc_trace_nlinks(tr),
-			(unsigned long long)st.drops);
+			(unsigned long long)st.drops, st.elapsed_s, st.cooldown_s);
 	wc_trace_free(tr);
 	wc_ipset_free(set);
 	free(o.tg.targets);

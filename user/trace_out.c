@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Trace output (wirecraft/trace.h): a text table, JSON lines, CSV and a graphviz graph, all
- * built in memory and written at once: a file appears whole under its name (user/tmpfile.h),
- * standard output gets it in one go. */
+ * built in memory and written at once: a regular file appears whole under its name, anything
+ * else (/dev/null, a FIFO, a symlink) is written in place, never renamed over (scan_file.h,
+ * scan's rules); standard output gets it in one go. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tmpfile.h"
+#include "scan_file.h"
 #include "wirecraft/trace.h"
 
 int wc_trace_format_parse(const char *name)
@@ -181,7 +182,7 @@ int wc_trace_write(const struct wc_trace *tr, const char *path, enum wc_trace_fo
 		return err;
 	}
 	if (path && strcmp(path, "-")) {
-		fd = wc_tmpfile_open(path, &tmp);
+		fd = wc_scan_file_open(path, &tmp);
 		if (fd < 0) {
 			free(buf);
 			return fd;
@@ -201,13 +202,5 @@ int wc_trace_write(const struct wc_trace *tr, const char *path, enum wc_trace_fo
 	free(buf);
 	if (fd == STDOUT_FILENO)
 		return err;
-	if (!err && fsync(fd))
-		err = -errno;
-	if (!err)
-		err = wc_tmpfile_commit(fd, tmp, path);
-	else
-		wc_tmpfile_discard(fd, tmp);
-	close(fd);
-	free(tmp);
-	return err;
+	return wc_scan_file_commit(fd, path, tmp, err);
 }

@@ -406,6 +406,13 @@ static struct steer_cfg steer_cfgs[] = {
 		.key = {0x5555aaaa5555aaaaULL, 0x1234},
 		.sport_lo = 33000, .sport_n = 7, .tcp_extra = 16,
 	},
+	{
+		/* traceroute: the low byte of the TCP seq and echo id:seq cookies is the TTL */
+		.name = "trace",
+		.flags = WC_SF_TCP_SEQ | WC_SF_UDP | WC_SF_ICMP | WC_SF_ICMP6,
+		.key = {0x0f0f0f0f0f0f0f0fULL, 0x4242},
+		.sport_lo = 32768, .sport_n = 28232, .tcp_extra = 0xff, .trace_mask = 0xff,
+	},
 };
 
 /* The last ring-buffer record the program wrote, and how many came since the last look. */
@@ -449,6 +456,7 @@ static int steer_open(struct run *r, size_t i, char *why, size_t whylen)
 	s->rodata->cfg_sport_lo = c->sport_lo;
 	s->rodata->cfg_sport_n = c->sport_n;
 	s->rodata->cfg_tcp_extra = c->tcp_extra;
+	s->rodata->cfg_trace_mask = c->trace_mask;
 	err = bpf_map__set_max_entries(s->maps.expect, 64);
 	if (!err)
 		err = bpf_map__set_max_entries(s->maps.copies, 1u << 20);

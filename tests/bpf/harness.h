@@ -147,6 +147,7 @@ struct steer_cfg {
 	uint16_t sport_lo;  /* UDP cookie ports [sport_lo, sport_lo + sport_n) */
 	uint32_t sport_n;
 	uint32_t tcp_extra; /* largest TCP probe payload */
+	uint32_t trace_mask; /* tracing: the cookie's low bits that carry the TTL */
 	const struct wc_steer_key *expect; /* the map's keys */
 	unsigned nexpect;
 };

@@ -148,11 +148,12 @@ static int judge_tcp(const struct steer_cfg *c, const struct flow *f, uint16_t o
 	int v = WC_SC_PASS;
 
 	if (c->flags & (WC_SF_TCP_SEQ | WC_SF_TCP_ACK)) {
-		uint32_t ck = cookie_of(c, f, 6, ourp, theirp);
+		/* tracing: the TTL in the low bits; the rest is the cookie */
+		uint32_t ck = cookie_of(c, f, 6, ourp, theirp) & ~c->trace_mask;
 
 		v = WC_SC_BAD_COOKIE;
 		if (quoted) {
-			if ((c->flags & WC_SF_TCP_SEQ) && seq == ck)
+			if ((c->flags & WC_SF_TCP_SEQ) && seq - ck <= c->trace_mask)
 				v = WC_SC_COOKIE;
 		} else {
 			if ((c->flags & WC_SF_TCP_SEQ) && has_ack && ack - ck <= 2 + c->tcp_extra)
@@ -187,9 +188,9 @@ static int judge_icmp(const struct steer_cfg *c, const struct flow *f, uint8_t p
 	int v = WC_SC_PASS;
 
 	if (cookie) {
-		uint32_t ck = cookie_of(c, f, proto, 0, 0);
+		uint32_t ck = cookie_of(c, f, proto, 0, 0) & ~c->trace_mask;
 
-		v = ((uint32_t)id << 16 | seq) == ck ? WC_SC_COOKIE : WC_SC_BAD_COOKIE;
+		v = ((uint32_t)id << 16 | seq) - ck <= c->trace_mask ? WC_SC_COOKIE : WC_SC_BAD_COOKIE;
 	} else if (c->flags & WC_SF_MAP) {
 		return map_verdict(c, f, kind, proto, id, seq);
 	}

@@ -135,6 +135,19 @@ if head -1 "$TMP/tcp.csv" | grep -qx 'target,ttl,addr,rtt_ms,reply,reached' &&
 	grep -q '^198.18.16.1,5,198.18.16.1,[0-9.]*,rst,1$' "$TMP/tcp.csv"; then
 	ok "csv: header, the target's RST at hop 5 with its RTT"
 else ko "csv rows"; head -3 "$TMP/tcp.csv"; fi
+# -o to a device or a FIFO: written in place, never renamed over (that would replace
+# /dev/null with a plain file for the whole machine)
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" >"$TMP/from-fifo" &
+WCT -m 5 -O csv -o "$TMP/fifo" 198.18.16.1 || ko "-o FIFO: exit $?"
+wait $!
+WCT -m 5 -o /dev/null 198.18.16.1 || ko "-o /dev/null: exit $?"
+if [ -c /dev/null ] && [ -p "$TMP/fifo" ] && grep -q '^198.18.16.1,5,' "$TMP/from-fifo"; then
+	ok "-o /dev/null and -o FIFO: written in place, still a device and a FIFO"
+else
+	ko "-o /dev/null or FIFO replaced: $(ls -l /dev/null "$TMP/fifo")"
+	[ -c /dev/null ] || { rm -f /dev/null; mknod -m 666 /dev/null c 1 3; }
+fi
 if grep -q 'traceroute to 198.18.16.1 (tcp-syn port 80): reached at hop 5' "$TMP/tcp.txt"; then
 	ok "text: one table per target, reached at hop 5"
 else ko "text header"; head -3 "$TMP/tcp.txt"; fi
