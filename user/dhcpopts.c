@@ -196,6 +196,10 @@ static int fail(char *err, size_t cap, unsigned *bad, unsigned i, const char *wh
 	return -EINVAL;
 }
 
+/* One value at o: its size, BAD_TYPE when it is not what the option takes, NO_ROOM when it
+ * would make the option longer than 255 bytes. */
+enum { BAD_TYPE = -1, NO_ROOM = -2 };
+
 /* "198.18.0.0/24:198.18.0.1" -> prefix length, the prefix's significant bytes, router. */
 static int put_route(const struct wc_dhcp_arg *a, uint8_t *o)
 {
@@ -205,18 +209,18 @@ static int put_route(const struct wc_dhcp_arg *a, uint8_t *o)
 	char *end;
 
 	if (a->slen >= sizeof(t))
-		return -1;
+		return BAD_TYPE;
 	memcpy(t, a->s, a->slen);
 	t[a->slen] = '\0';
 	sl = strchr(t, '/');
 	co = sl ? strchr(sl, ':') : NULL;
 	if (!co)
-		return -1;
+		return BAD_TYPE;
 	*sl = *co = '\0';
 	plen = strtoul(sl + 1, &end, 10);
 	if (end == sl + 1 || *end || plen > 32 || inet_pton(AF_INET, t, &net) != 1 ||
 	    inet_pton(AF_INET, co + 1, &gw) != 1)
-		return -1;
+		return BAD_TYPE;
 	o[0] = (uint8_t)plen;
 	memcpy(o + 1, &net, (plen + 7) / 8);
 	memcpy(o + 1 + (plen + 7) / 8, &gw, 4);
@@ -232,21 +236,27 @@ static int put_value(const struct opt *op, const struct wc_dhcp_arg *a, uint8_t 
 	switch (op->fmt) {
 	case DO_STR:
 	case DO_BYTES:
-		if (!a->is_str || a->slen > room)
-			return -1;
+		if (!a->is_str)
+			return BAD_TYPE;
+		if (a->slen > room)
+			return NO_ROOM;
 		memcpy(o, a->s, a->slen);
 		return (int)a->slen;
 	case DO_IP: {
 		char t[INET_ADDRSTRLEN];
 
-		if (!a->is_str || a->slen >= sizeof(t) || room < 4)
-			return -1;
+		if (!a->is_str || a->slen >= sizeof(t))
+			return BAD_TYPE;
+		if (room < 4)
+			return NO_ROOM;
 		memcpy(t, a->s, a->slen);
 		t[a->slen] = '\0';
-		return inet_pton(AF_INET, t, o) == 1 ? 4 : -1;
+		return inet_pton(AF_INET, t, o) == 1 ? 4 : BAD_TYPE;
 	}
 	case DO_ROUTES:
-		return a->is_str && room >= 9 ? put_route(a, o) : -1;
+		if (!a->is_str)
+			return BAD_TYPE;
+		return room >= 9 ? put_route(a, o) : NO_ROOM;
 	default:
 		break;
 	}
@@ -256,16 +266,18 @@ static int put_value(const struct opt *op, const struct wc_dhcp_arg *a, uint8_t 
 		const struct wc_name *nm = wc_dhcp_types;
 
 		if (op->fmt != DO_MSGTYPE)
-			return -1;
+			return BAD_TYPE;
 		for (; nm->name; nm++)
 			if (strlen(nm->name) == a->slen && !memcmp(nm->name, a->s, a->slen))
 				break;
 		if (!nm->name)
-			return -1;
+			return BAD_TYPE;
 		v = nm->v;
 	}
-	if (room < w || (w < 8 && v >> (8 * w)))
-		return -1;
+	if (w < 8 && v >> (8 * w))
+		return BAD_TYPE;
+	if (room < w)
+		return NO_ROOM;
 	for (unsigned i = 0; i < w; i++)
 		o[i] = (uint8_t)(v >> (8 * (w - 1 - i)));
 	return (int)w;
@@ -310,8 +322,7 @@ int wc_dhcpopt_encode(const uint8_t *name, size_t nlen, const struct wc_dhcp_arg
 
 		if (n < 0)
 			return fail(err, errcap, bad, i,
-				    len + 9 > 255 ? "is too long (255 bytes at most)" : want(op->fmt),
-				    q);
+				    n == NO_ROOM ? "is too long (255 bytes at most)" : want(op->fmt), q);
 		len += (size_t)n;
 	}
 	out[0] = op->code;

@@ -108,7 +108,9 @@ static void put_fixed(struct wc_sb *sb, uint64_t v, unsigned frac)
 		exp++;
 	}
 	if (exp >= 0) { /* the fraction rounded up to a whole 1 */
-		wc_sb_printf(sb, "%llu", (unsigned long long)(whole + (uint64_t)num));
+		uint64_t sum = whole + (uint64_t)num;
+
+		wc_sb_printf(sb, "%llu", (unsigned long long)sum);
 		return;
 	}
 	if (whole) {
@@ -200,7 +202,11 @@ static int ntp_post_build(struct wc_pkt *p, unsigned li)
 	memset(&v, 0, sizeof(v));
 	v.u = ((uint64_t)ts.tv_sec + NTP_BASETIME) << 32 |
 	      (uint64_t)(((uint64_t)ts.tv_nsec << 32) / 1000000000ULL);
-	for (unsigned fi = F_ORIG; fi <= F_SENT; fi += F_SENT - F_ORIG) {
+	static const unsigned clocked[] = { F_ORIG, F_SENT };
+
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned fi = clocked[k];
+
 		if (l->set & (1u << fi))
 			continue;
 		l->v[fi] = v;
