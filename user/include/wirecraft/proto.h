@@ -173,6 +173,9 @@ struct wc_proto {
 	unsigned (*hashret)(const struct wc_pkt *p, unsigned li, struct wc_hr *h);
 	bool (*answers)(const struct wc_pkt *r, unsigned ri, const struct wc_pkt *s, unsigned si,
 			const struct wc_match_opts *o);
+	/* show: Scapy's show_indent = 0, the layer after it is not indented further (records
+	 * in a WC_K_RRLIST field: DNSQR and DNSRR have it, DNSRRMX and the others do not). */
+	bool show_flat;
 };
 
 /* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
