@@ -399,6 +399,18 @@ static void show_field(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, un
 		show_rrlist(sb, p, li, fi, pre, plen);
 		return;
 	}
+	if (f->kind == WC_K_BYTES && (f->flags & WC_FF_LIST) && !l->v[fi].blen) {
+		/* an empty packet list (DNSRROPT's options): Scapy's \name\ line alone */
+		size_t n = strlen(f->name);
+
+		wc_sb_putn(sb, pre, plen);
+		wc_sb_puts(sb, "  \\");
+		wc_sb_puts(sb, f->name);
+		for (; n < 10; n++)
+			wc_sb_putc(sb, ' ');
+		wc_sb_puts(sb, "\\\n");
+		return;
+	}
 
 	if (f->kind == WC_K_IPOPTS) {
 		size_t n = strlen(f->name);
