@@ -358,7 +358,7 @@ static void show_rrlist(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, u
 {
 	const struct wc_field *f = &p->l[li].proto->fields[fi];
 	const struct wc_pkt *sub = p->l[li].v[fi].blen ? wc_sub_expand(p, li, fi, NULL) : NULL;
-	char opre[3 * WC_MAX_LAYERS + 8];
+	char opre[3 * WC_MAX_LAYERS + 8 + 3 * WC_MAX_LAYERS];
 	size_t on = plen + 4, n = strlen(f->name);
 
 	if (!sub || !sub->nlayers) {
@@ -372,15 +372,19 @@ static void show_rrlist(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, u
 	for (; n < 10; n++)
 		wc_sb_putc(sb, ' ');
 	wc_sb_puts(sb, "\\\n");
-	memset(opre, ' ', plen + 3);
+	memset(opre, ' ', sizeof(opre));
 	opre[plen + 3] = '|';
-	for (unsigned j = 0; j < sub->nlayers; j++) {
+	for (unsigned j = 0, extra = 0; j < sub->nlayers; j++) {
 		const struct wc_layer *r = &sub->l[j];
 
+		/* Scapy indents the fields (not the header) of a record after one whose class
+		 * lacks show_indent = 0 by three more spaces, and so on down the chain. */
 		block_header(sb, opre, on, r->proto->title ? r->proto->title : r->proto->name);
 		for (unsigned k = 0; k < r->proto->nfields; k++)
 			if (r->here & (1u << k))
-				show_field(sb, sub, j, k, opre, on);
+				show_field(sb, sub, j, k, opre, on + extra);
+		if (!r->proto->show_flat && on + extra + 3 <= sizeof(opre))
+			extra += 3;
 	}
 }
 
@@ -393,6 +397,18 @@ static void show_field(struct wc_sb *sb, const struct wc_pkt *p, unsigned li, un
 
 	if (f->kind == WC_K_RRLIST) {
 		show_rrlist(sb, p, li, fi, pre, plen);
+		return;
+	}
+	if (f->kind == WC_K_BYTES && (f->flags & WC_FF_LIST) && !l->v[fi].blen) {
+		/* an empty packet list (DNSRROPT's options): Scapy's \name\ line alone */
+		size_t n = strlen(f->name);
+
+		wc_sb_putn(sb, pre, plen);
+		wc_sb_puts(sb, "  \\");
+		wc_sb_puts(sb, f->name);
+		for (; n < 10; n++)
+			wc_sb_putc(sb, ' ');
+		wc_sb_puts(sb, "\\\n");
 		return;
 	}
 

@@ -86,7 +86,20 @@ def seeds():
     return s
 
 
+EXPRESSIONS = {
+    "dns_query": 'IP(dst="198.18.0.2")/UDP()/DNS(rd=1, qd=DNSQR(qname="example.com", qtype="AAAA"))',
+    "dns_answers": 'IP(dst="198.18.0.2")/UDP()/DNS(qr=1, an=DNSRR(rrname="a", rdata="198.18.0.1")'
+                   '/DNSRR(type="TXT", rdata=["x", "y"])/DNSRRMX(exchange="m")/DNSRRSOA()/DNSRRSRV())',
+    "dns_sets": 'IP(dst="198.18.0.2")/UDP()/DNS(id=[1, 2], qd=[DNSQR(qname="a"), DNSQR(qtype=(1, 3))])',
+    "dns_tcp_opt": 'IP(dst="198.18.0.2")/TCP()/DNS(qd=None, ar=DNSRROPT(rdata=b"\\x00\\x0a\\x00\\x00"))',
+}
+
+
 def main():
+    e = os.path.join(HERE, "corpus", "expr")
+    for name, text in sorted(EXPRESSIONS.items()):
+        with open(os.path.join(e, name), "wb") as f:
+            f.write(text.encode())
     d = os.path.join(HERE, "corpus", "dissect")
     for name, b in sorted(seeds().items()):
         with open(os.path.join(d, name), "wb") as f:

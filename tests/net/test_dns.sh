@@ -8,12 +8,13 @@
 #      Scapy 2.5's, field by field (compressed names included); `dissect --summary` prints
 #      Scapy's summary lines; `match` pairs each query with its response as Scapy's
 #      answers()/hashret() do (compared with Scapy's own pairing of the same capture);
-#   2. `sr` and `sr1` send DNS queries from A (UDP, source port as sr's cookie) and pair the
-#      answers by DNS id: the address dnsmasq returns, the id, qr, rcode for a name it does
-#      not know, a set of ids each answered once.
+#   2. `sr` and `sr1` send DNS queries from A (UDP, source port as sr's cookie, or pinned and
+#      steered by the expected-reply map; IPv4 and IPv6) and pair the answers by DNS id: the
+#      address dnsmasq returns, the id, qr, rcode for a name it does not know, a set of ids
+#      each answered once.
 #
 # Root only (CI=true: a skip is a failure). Bounded: every command has a timeout; dnsmasq is
-# killed at the end; the namespaces go away on any exit. Addresses: 198.18.0.0/15 only.
+# killed at the end; the namespaces go away on any exit. Addresses: 198.18.0.0/15 and 2001:db8::/32 only.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -44,6 +45,7 @@ fi
 
 $NS up >/dev/null || { ko "netns up"; finish; }
 ip -n "$NAME-b" addr add "$SRV/32" dev "$IFB"
+ip -n "$NAME-b" addr add 2001:db8::53/128 dev "$IFB" nodad
 A() { timeout "$1" "$ROOT"/scripts/netns.sh -n "$NAME" exec a "${@:2}"; }
 B() { timeout "$1" "$ROOT"/scripts/netns.sh -n "$NAME" exec b "${@:2}"; }
 
@@ -51,8 +53,8 @@ B() { timeout "$1" "$ROOT"/scripts/netns.sh -n "$NAME" exec b "${@:2}"; }
 : >"$TMP/dnsmasq.log"
 chmod 666 "$TMP/dnsmasq.log"
 B 120 dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
-	--local=/#/ --address=/a.example/198.18.0.99 --txt-record=t.a.example,"hello dns" \
-	--listen-address="$SRV" --bind-interfaces --except-interface=lo --port=53 \
+	--local=/#/ --address=/a.example/198.18.0.99 --address=/a.example/2001:db8::99 --txt-record=t.a.example,"hello dns" \
+	--listen-address="$SRV" --listen-address=2001:db8::53 --bind-interfaces --except-interface=lo --port=53 \
 	--pid-file="$TMP/dnsmasq.pid" --cache-size=0 --log-queries --log-facility="$TMP/dnsmasq.log" \
 	>"$TMP/dnsmasq.out" 2>&1 &
 RPID=$!
@@ -209,6 +211,18 @@ grep -q 'rdata *= 198.18.0.99' <<<"$out" && grep -q 'id *= 4242' <<<"$out" && gr
 out=$(A 30 "$WC" sr -i "$IFA" --timeout 2 "IP(dst=\"$SRV\")/UDP()/DNS(id=55, qd=DNSQR(qname=\"a.example\", qtype=\"TXT\"))" 2>&1)
 grep -q "DNS Qry \"b'a.example.'\" *==> .*DNS Ans" <<<"$out" && grep -q 'got 1 answers' <<<"$out" &&
 	ok "sr: a TXT query answered (no record), one pair line" || ko "sr TXT: $out"
+
+# a pinned source port: no cookie, the expected-reply map steers the answer
+A 30 "$WC" sr -i "$IFA" --json --timeout 2 \
+	"IP(dst=\"$SRV\")/UDP(sport=40053)/DNS(id=[201, 202], qd=DNSQR(qname=\"a.example\"))" \
+	>"$TMP/srpin.json" 2>"$TMP/srpin.err"
+res=$("$PY" "$TMP/srcheck.py" "$TMP/srpin.json" 0 198.18.0.99 201,202 2>&1)
+[ "$res" = ok ] && ok "sr, source port 40053 pinned (expected-reply map): ids 201, 202 answered" ||
+	ko "sr pinned sport: $res; $(cat "$TMP/srpin.err")"
+# over IPv6: the AAAA answer
+out=$(A 30 "$WC" sr1 -i "$IFA" --timeout 2 "IPv6(dst=\"2001:db8::53\")/UDP()/DNS(id=66, qd=DNSQR(qname=\"a.example\", qtype=\"AAAA\"))" 2>"$TMP/sr16.err")
+grep -q 'rdata *= 2001:db8::99' <<<"$out" && grep -q 'id *= 66' <<<"$out" &&
+	ok "sr1 over IPv6: the AAAA answer 2001:db8::99" || ko "sr1 IPv6: $out $(cat "$TMP/sr16.err")"
 
 kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; RPID=""
 finish

@@ -249,6 +249,76 @@ static void test_build_set(void **st)
 	wc_set_free(s);
 }
 
+/* show of a dissected message, as Scapy 2.5's DNS(raw).show() prints it (the fields of the
+ * record after a DNSRRMX one indented further, an empty OPT option list as \\rdata\\):
+ * DNS(qr=1, qd=DNSQR(qname="a.example"), an=DNSRRMX(type="MX", preference=5,
+ * exchange="m.a.example")/DNSRR(rrname="a.example", type="TXT", rdata=["x","y"]),
+ * ar=DNSRROPT()) */
+static const char show_want[] =
+	"###[ DNS ]### \n"
+	"  id        = 0\n"
+	"  qr        = 1\n"
+	"  opcode    = QUERY\n"
+	"  aa        = 0\n"
+	"  tc        = 0\n"
+	"  rd        = 1\n"
+	"  ra        = 0\n"
+	"  z         = 0\n"
+	"  ad        = 0\n"
+	"  cd        = 0\n"
+	"  rcode     = ok\n"
+	"  qdcount   = 1\n"
+	"  ancount   = 2\n"
+	"  nscount   = 0\n"
+	"  arcount   = 1\n"
+	"  \\qd        \\\n"
+	"   |###[ DNS Question Record ]### \n"
+	"   |  qname     = 'a.example.'\n"
+	"   |  qtype     = A\n"
+	"   |  qclass    = IN\n"
+	"  \\an        \\\n"
+	"   |###[ DNS MX Resource Record ]### \n"
+	"   |  rrname    = '.'\n"
+	"   |  type      = MX\n"
+	"   |  rclass    = IN\n"
+	"   |  ttl       = 0\n"
+	"   |  rdlen     = 15\n"
+	"   |  preference= 5\n"
+	"   |  exchange  = 'm.a.example.'\n"
+	"   |###[ DNS Resource Record ]### \n"
+	"   |     rrname    = 'a.example.'\n"
+	"   |     type      = TXT\n"
+	"   |     rclass    = IN\n"
+	"   |     ttl       = 0\n"
+	"   |     rdlen     = 4\n"
+	"   |     rdata     = [b'x', b'y']\n"
+	"  ns        = None\n"
+	"  \\ar        \\\n"
+	"   |###[ DNS OPT Resource Record ]### \n"
+	"   |  rrname    = '.'\n"
+	"   |  type      = OPT\n"
+	"   |  rclass    = 4096\n"
+	"   |  extrcode  = 0\n"
+	"   |  version   = 0\n"
+	"   |  z         = D0\n"
+	"   |  rdlen     = 0\n"
+	"   |  \\rdata     \\\n";
+
+static void test_show(void **st)
+{
+	static const char hex[] = "0000810000010002000000010161076578616d706c65000001000100000f000100000000000f0005016d0161076578616d706c65000161076578616d706c650000100001000000000004017801790000291000000080000000";
+	static uint8_t b[256];
+	static char out[8192];
+	size_t n = strlen(hex) / 2;
+
+	(void)st;
+	for (size_t i = 0; i < n; i++)
+		sscanf(hex + 2 * i, "%2hhx", &b[i]);
+	assert_int_equal(wc_dissect(&pkt, b, n, dns()), 0);
+	assert_true(wc_fmt_show(&pkt, out, sizeof(out)) > 0);
+	assert_string_equal(out, show_want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_dissect_rdata_loop),
 		cmocka_unit_test(test_dissect_truncated),
 		cmocka_unit_test(test_build_set),
+		cmocka_unit_test(test_show),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

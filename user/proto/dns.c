@@ -513,6 +513,7 @@ const struct wc_proto wc_proto_dnsqr = {
 	.fields = dnsqr_fields,
 	.nfields = sizeof(dnsqr_fields) / sizeof(dnsqr_fields[0]),
 	.guess = next_question,
+	.show_flat = true,
 };
 
 /* The fields every resource record starts with. */
@@ -606,6 +607,7 @@ const struct wc_proto wc_proto_dnsrr = {
 	.dispatch = rr_dispatch,
 	.guess = next_record,
 	.post_build = rr_post_build,
+	.show_flat = true,
 };
 
 static const struct wc_field dnsrrmx_fields[] = {

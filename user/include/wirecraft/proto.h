@@ -190,6 +190,9 @@ struct wc_proto {
 	 * become the DHCP magic cookie under DHCP). Runs after the bindings, before layout, on
 	 * fields the user did not set. NULL: none. */
 	void (*pre_build)(struct wc_pkt *p, unsigned li);
+	/* show: Scapy's show_indent = 0, the layer after it is not indented further (records
+	 * in a WC_K_RRLIST field: DNSQR and DNSRR have it, DNSRRMX and the others do not). */
+	bool show_flat;
 };
 
 /* Two-way binding: stacking `upper` on `lower` sets lower's fields (unless set by the user);
