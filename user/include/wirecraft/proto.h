@@ -43,6 +43,10 @@ enum {
 	/* A Scapy list field (PacketListField, FieldListField) kept as its bytes: Scapy copies
 	 * list defaults into every packet, so it is in the JSON even when not reached. */
 	WC_FF_LIST = 1 << 7,
+	/* Flag names written and read joined by '+' even though each is one letter (Scapy's
+	 * FlagsField given a list of names, VXLAN gpflags "A+D"; a string of letters, TCP's
+	 * "SA", is the default for one-letter names). */
+	WC_FF_FLAGS_PLUS = 1 << 8,
 };
 
 /* A name for a value (enum) or for a bit (flags: v is the bit number). */
