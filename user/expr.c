@@ -599,12 +599,8 @@ static int conv_flags(struct ctx *c, const struct wc_field *f, const struct vnod
 	*out = 0;
 	if (!f->names)
 		return FAIL(c, v->col, "%s needs an integer", f->name);
-	if (single_letter_flags(f->names)) {
+	if (!(f->flags & WC_FF_FLAGS_PLUS) && single_letter_flags(f->names)) {
 		for (i = 0; i < v->slen; i++) {
-			/* Scapy's list-named flags of one letter each (VXLAN gpflags) join
-			 * with '+' ("A+D"): no flag is called '+'. */
-			if (v->s[i] == '+')
-				continue;
 			rc = flag_bit(c, f, v, v->s + i, 1, out);
 			if (rc)
 				return rc;

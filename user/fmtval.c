@@ -610,7 +610,7 @@ static bool flags_multi(const struct wc_name *names)
 /* str(FlagValue): the names of the set bits, lowest first; "?" for a bit without one. */
 static void flags_repr(struct wc_sb *sb, const struct wc_field *f, uint64_t v)
 {
-	bool multi = flags_multi(f->names), first = true;
+	bool multi = (f->flags & WC_FF_FLAGS_PLUS) || flags_multi(f->names), first = true;
 
 	for (unsigned bit = 0; v; bit++, v >>= 1) {
 		const char *nm;

@@ -8,9 +8,10 @@
 #  - sr across the tunnel: VXLAN-wrapped echoes answered by the peer's VXLAN device;
 #  - sr/sr1 of SCTP INIT: this kernel has no SCTP, so the peer answers protocol-unreachable
 #    quoting the INIT, paired by the quoted ports (Scapy's SCTPerror.answers);
-#  - a real SCTP association by a userspace stack (usrsctp's example client and discard
-#    server over raw IP sockets): 9 frames, INIT to SHUTDOWN COMPLETE, dissected as Scapy does
-#    and built back from their fields to the same bytes (lengths, padding, CRC32c).
+#  - a userspace SCTP stack (usrsctp's example client and discard server over raw IP sockets):
+#    sr of INITs answered by its INIT ACKs; a real association, 9 frames INIT to SHUTDOWN
+#    COMPLETE, dissected as Scapy does and built back from their fields to the same bytes
+#    (lengths, padding, CRC32c).
 # The kernel has no GRE, GENEVE or MPLS modules: real frames of those are in
 # tests/cli/test_real_tunnels.sh. Root only; under CI a skip is a failure.
 set -u
@@ -166,6 +167,25 @@ if [ -x "$USRSCTP/client" ] && [ -x "$USRSCTP/discard_server" ]; then
 	nsenter --net="/run/netns/$NAME-b" -- timeout 10 "$USRSCTP/discard_server" > "$TMP/srv.log" 2>&1 &
 	BG="$BG $!"
 	sleep 0.5
+	# sr: INITs from wirecraft, answered by the userspace stack's INIT ACKs (which carry our
+	# init_tag as their verification tag), paired by Scapy's SCTP rule (ports swapped).
+	A timeout 30 "$WC" sr -i "$NAME-a0" --timeout 1 --json \
+		'IP(dst="198.18.0.2")/SCTP(sport=(6000,6002),dport=9)/SCTPChunkInit(init_tag=0x1234,a_rwnd=65535,n_out_streams=10,n_in_streams=10,init_tsn=1)' \
+		> "$TMP/sr_init.json" 2> "$TMP/sr_init.err"
+	/usr/bin/python3 - "$TMP/sr_init.json" > "$TMP/sr_init.out" <<'PY'
+import json, sys
+pairs = [o for o in map(json.loads, open(sys.argv[1])) if "reply" in o]
+ok = len(pairs) == 3
+for o in pairs:
+    rq = {l["layer"]: l["fields"] for l in o["request"]}
+    rp = {l["layer"]: l["fields"] for l in o["reply"]}
+    ok &= "SCTPChunkInitAck" in rp and rp["SCTP"]["tag"] == 0x1234
+    ok &= (rp["SCTP"]["sport"], rp["SCTP"]["dport"]) == (rq["SCTP"]["dport"], rq["SCTP"]["sport"])
+print("pairs", len(pairs), "ok" if ok else "WRONG")
+PY
+	cat "$TMP/sr_init.out"
+	check "sr: 3 INITs answered by usrsctp's INIT ACKs, tagged with our init_tag" \
+		grep -q "pairs 3 ok" "$TMP/sr_init.out"
 	nsenter --net="/run/netns/$NAME-a" -- timeout 10 tcpdump -n -U -i "$NAME-a0" -c 9 \
 		-w "$TMP/sctp.pcap" ip proto 132 2> "$TMP/tcpdump2.err" &
 	tpid=$!

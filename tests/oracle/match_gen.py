@@ -610,7 +610,7 @@ def dhcp_broadcast(x, xid):
 def scale_case(x, rng):
     """Many probes and their answers in shuffled order: SYNs to a /24 x 4 ports answered
     by SYN-ACK, RST-ACK or port unreachable, UDP probes from one source port answered by
-    port unreachable, echo requests. Checks the matcher's index against Scapy at scale."""
+    port unreachable, SCTP INITs to many ports of one host, echo requests. Checks the matcher's index against Scapy at scale."""
     reqs, reps = [], []
     hosts = ["198.19.250.%d" % h for h in range(1, 65)]
     for h in hosts:
@@ -637,6 +637,21 @@ def scale_case(x, rng):
             reps.append(x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=port, dport=53000) / Raw(b"ok"))
         else:
             reps.append(x.ba() / IP(src=x.b, dst=x.a) / UDP(sport=port, dport=53000))
+    # SCTP INITs to 192 ports of one host (one Scapy hash for all): INIT ACK, ABORT or a
+    # protocol-unreachable quoting the INIT, a quarter unanswered.
+    for port in range(2000, 2192):
+        reqs.append(x.ab() / IP(src=x.a, dst=x.b) / SCTP(sport=54000, dport=port) /
+                    SCTPChunkInit(init_tag=port))
+        kind = rng.randrange(4)
+        if kind == 0:
+            reps.append(x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=port, dport=54000, tag=port) /
+                        SCTPChunkInitAck(init_tag=1))
+        elif kind == 1:
+            reps.append(x.ba() / IP(src=x.b, dst=x.a) / SCTP(sport=port, dport=54000, tag=port) /
+                        SCTPChunkAbort())
+        elif kind == 2:
+            reps.append(icmp_err(x, IPerror(src=x.a, dst=x.b) / SCTPerror(sport=54000, dport=port) /
+                                 SCTPChunkInit(init_tag=port), code=2))
     for seq in range(128):
         reqs.append(x.ab() / IP(src=x.a, dst=x.b) / ICMP(id=77, seq=seq))
         if seq % 3:

@@ -49,7 +49,9 @@ WC_CORR_HASHRET(wc_corr_icmp6_nd_tgt_hashret); /* NS and NA */
 WC_CORR_ANSWERS(wc_corr_icmp6_nd_na_answers);
 
 /* corr_tun.c (tunnels and SCTP) */
+WC_CORR_HASHRET(wc_corr_sctp_hashret);
 WC_CORR_ANSWERS(wc_corr_sctp_answers);
+WC_CORR_HASHRET(wc_corr_sctperror_hashret);
 WC_CORR_ANSWERS(wc_corr_sctperror_answers);
 WC_CORR_ANSWERS(wc_corr_geneve_answers);
 /* corr_dns.c */

@@ -8,7 +8,7 @@ extern const struct wc_name wc_ether_types[];
 extern const struct wc_proto wc_proto_gre_pptp;
 
 #define COUNT(a) (uint8_t)(sizeof(a) / sizeof((a)[0]))
-#define BIT(nm, n) {.name = nm, .kind = WC_K_UINT, .bits = n}
+#define BIT(nm, n) {.name = (nm), .kind = WC_K_UINT, .bits = (n)}
 
 enum { F_CP, F_RP, F_KP, F_SP, F_SSR, F_RC, F_FLAGS, F_VERSION, F_PROTO, F_CHKSUM, F_OFFSET,
        F_KEY, F_SEQ };

@@ -54,6 +54,7 @@ const struct wc_proto wc_proto_sctp = {
 	.post_build = sctp_post_build,
 	.guess = wc_sctp_next_chunk,
 	.guess_first = true,
+	.hashret = wc_corr_sctp_hashret,
 	.answers = wc_corr_sctp_answers,
 };
 
@@ -65,5 +66,6 @@ const struct wc_proto wc_proto_sctperror = {
 	.post_build = sctp_post_build,
 	.guess = wc_sctp_next_chunk,
 	.guess_first = true,
+	.hashret = wc_corr_sctperror_hashret,
 	.answers = wc_corr_sctperror_answers,
 };

@@ -73,16 +73,16 @@ static size_t pad4(size_t n)
 		return pad4(l->v[varfi].blen);                            \
 	}
 
-#define TYPE(t) {.name = "type", .kind = WC_K_ENUM, .bits = 8, .def = t, .names = chunk_types}
+#define TYPE(t) {.name = "type", .kind = WC_K_ENUM, .bits = 8, .def = (t), .names = chunk_types}
 /* Scapy's defaults of None that are sent as 0. */
-#define ZERO(nm, k, n) {.name = nm, .kind = k, .bits = n, .flags = WC_FF_AUTO}
+#define ZERO(nm, k, n) {.name = (nm), .kind = (k), .bits = (n), .flags = WC_FF_AUTO}
 #define FLAGS ZERO("flags", WC_K_XINT, 8)
 #define LEN_AUTO ZERO("len", WC_K_UINT, 16)
-#define LEN_FIXED(d) {.name = "len", .kind = WC_K_UINT, .bits = 16, .def = d}
-#define VAR(nm, fn) {.name = nm, .kind = WC_K_BYTES, .dlen = fn}
-#define LIST(nm, fn) {.name = nm, .kind = WC_K_BYTES, .flags = WC_FF_LIST, .dlen = fn}
+#define LEN_FIXED(d) {.name = "len", .kind = WC_K_UINT, .bits = 16, .def = (d)}
+#define VAR(nm, fn) {.name = (nm), .kind = WC_K_BYTES, .dlen = (fn)}
+#define LIST(nm, fn) {.name = (nm), .kind = WC_K_BYTES, .flags = WC_FF_LIST, .dlen = (fn)}
 #define PAD(dfn, bfn) {.name = "_pad", .kind = WC_K_BYTES, .flags = WC_FF_HIDDEN, \
-		       .dlen = dfn, .blen = bfn}
+		       .dlen = (dfn), .blen = (bfn)}
 
 /* len, when not set: the chunk's bytes without PadField's padding (Scapy's FieldLenField
  * with adjust = the variable field's offset, or SACK's len(p)). */
@@ -110,9 +110,9 @@ static int chunk_post_build(struct wc_pkt *p, unsigned li)
 
 #define CHUNK(var, cname, fs)                                             \
 	const struct wc_proto var = {                                     \
-		.name = cname,                                            \
-		.title = cname,                                           \
-		.fields = fs,                                             \
+		.name = (cname),                                          \
+		.title = (cname),                                         \
+		.fields = (fs),                                           \
 		.nfields = COUNT(fs),                                     \
 		.post_build = chunk_post_build,                           \
 		.guess = wc_sctp_next_chunk,                              \

@@ -56,6 +56,10 @@ enum {
 	/* DNS name whose root reads "." rather than "" (Scapy sets qname and rrname through
 	 * DNSStrField.h2i after decoding; names inside rdata keep the decoded b""). */
 	WC_FF_DOT_ROOT = 1 << 8,
+	/* Flag names written and read joined by '+' even though each is one letter (Scapy's
+	 * FlagsField given a list of names, VXLAN gpflags "A+D"; a string of letters, TCP's
+	 * "SA", is the default for one-letter names). */
+	WC_FF_FLAGS_PLUS = 1 << 9,
 };
 
 /* A name for a value (enum) or for a bit (flags: v is the bit number). */
