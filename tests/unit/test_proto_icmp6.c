@@ -190,12 +190,13 @@ static void test_echo_reply(void **state)
 }
 
 /* IPv6(src=s, dst=d)/ICMPv6DestUnreach(code=4)/IPv6(src=d, dst=s)/UDP(sport=1234,
- * dport=53)/"abc" -- and the same bytes from IPerror6()/UDPerror(). Dissected, the quote is
- * IPerror6 and UDPerror. */
+ * dport=1235)/"abc" -- and the same bytes from IPerror6()/UDPerror(). Dissected, the quote is
+ * IPerror6 and UDPerror (a port no layer binds: UDPerror takes UDP's bindings, so port 53
+ * would quote DNS, as in Scapy). */
 static const char unreach_hex[] =
 	"60000000003b3a4020010db800000000000000000000000120010db80000000000000000"
 	"00000002010431e20000000060000000000b114020010db8000000000000000000000002"
-	"20010db800000000000000000000000104d20035000bdaf9616263";
+	"20010db800000000000000000000000104d204d3000bd65b616263";
 
 static void build_unreach(const char *ip, const char *udp)
 {
@@ -209,7 +210,7 @@ static void build_unreach(const char *ip, const char *udp)
 	set_ip6(l, "dst", S);
 	l = push(udp);
 	set_u(l, "sport", 1234);
-	set_u(l, "dport", 53);
+	set_u(l, "dport", 1235);
 	set_bytes(push("Raw"), "load", "abc", 3);
 }
 
@@ -225,7 +226,7 @@ static void test_dest_unreach(void **state)
 	dissect_expect(&d, "IPv6", "ICMPv6DestUnreach", "IPerror6", "UDPerror", "Raw", NULL);
 	assert_int_equal(get_u(&d.l[1], "code"), 4);
 	assert_int_equal(get_u(&d.l[2], "plen"), 11);
-	assert_int_equal(get_u(&d.l[3], "chksum"), 0xdaf9);
+	assert_int_equal(get_u(&d.l[3], "chksum"), 0xd65b);
 	assert_ip6(&d.l[2], "src", D);
 	truncations();
 }
