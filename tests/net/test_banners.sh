@@ -69,6 +69,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$TMP/ssh_host_ed25519_key" || { ko "ssh-keyge
 cat >"$TMP/sshd_config" <<EOF
 Port 22
 ListenAddress 198.18.0.2
+ListenAddress 2001:db8::2
 HostKey $TMP/ssh_host_ed25519_key
 PidFile $TMP/sshd.pid
 UsePAM no
@@ -188,6 +189,13 @@ RSTS_OURS=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["conne
 [ "$RSTS_WIRE" -eq "$RSTS_OURS" ] && [ "$RSTS_OURS" -ge 3 ] &&
 	ok "no RST from A's kernel: $RSTS_WIRE RSTs on the wire, all $RSTS_OURS the scanner's" ||
 	ko "RSTs on the wire from A: $RSTS_WIRE, the scanner's: $RSTS_OURS"
+
+# ---- IPv6: the same banner from sshd's IPv6 address -------------------------------------------
+A 30 "$WC" scan -i "$IFA" -p 22 2001:db8::2 --allow-reserved --banners --banner-timeout 2 -q \
+	-O text -f saddr,sport,service,banner -o "$TMP/b6.txt" 2>"$TMP/scan6.err" ||
+	ko "IPv6 banner scan: $(cat "$TMP/scan6.err")"
+[ "$(cat "$TMP/b6.txt")" = "2001:db8::2 22 ssh $SSH_SW" ] && ok "IPv6: $(cat "$TMP/b6.txt")" ||
+	ko "IPv6: '$(cat "$TMP/b6.txt")'"
 
 # ---- -O pcap: whole conversations ---------------------------------------------------------
 A 60 "$WC" scan -i "$IFA" -p 22,80,443 198.18.0.2 --allow-reserved --banners --banner-timeout 2 \
