@@ -197,6 +197,16 @@ A 30 "$WC" scan -i "$IFA" -p 22 2001:db8::2 --allow-reserved --banners --banner-
 [ "$(cat "$TMP/b6.txt")" = "2001:db8::2 22 ssh $SSH_SW" ] && ok "IPv6: $(cat "$TMP/b6.txt")" ||
 	ko "IPv6: '$(cat "$TMP/b6.txt")'"
 
+# ---- after the privilege drop (-u nobody): the connections' socket was opened before it ----
+mkdir -p "$TMP/pub"
+chmod 1777 "$TMP/pub"
+A 30 "$WC" scan -i "$IFA" -p 22 198.18.0.2 --allow-reserved --banners --banner-timeout 2 -q \
+	-u nobody -O text -f saddr,sport,service -o "$TMP/pub/u.txt" 2>"$TMP/scanu.err" ||
+	ko "banner scan as nobody: $(cat "$TMP/scanu.err")"
+[ "$(cat "$TMP/pub/u.txt" 2>/dev/null)" = "198.18.0.2 22 ssh" ] &&
+	[ "$(stat -c %U "$TMP/pub/u.txt")" = nobody ] && ok "-u nobody: the banner, in nobody's file" ||
+	ko "-u nobody: '$(cat "$TMP/pub/u.txt" 2>/dev/null)'"
+
 # ---- -O pcap: whole conversations ---------------------------------------------------------
 A 60 "$WC" scan -i "$IFA" -p 22,80,443 198.18.0.2 --allow-reserved --banners --banner-timeout 2 \
 	-q -O pcap -o "$TMP/conv.pcap" 2>"$TMP/scan2.err" || ko "pcap scan: $(cat "$TMP/scan2.err")"
