@@ -24,3 +24,14 @@ bench: bench-banner
 ifneq ($(filter bench,$(MAKECMDGOALS)),)
 bench-banner: | bench-scan
 endif
+
+# The UDP module benchmark (bench/udp/run.sh, bench/udp/README.md): udp:ntp against ZMap's ntp.
+.PHONY: bench-udp
+bench-udp: deps
+	@$(MAKE) --no-print-directory all
+	B=$(B) bench/udp/run.sh
+
+bench: bench-udp
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+bench-udp: | bench-banner
+endif

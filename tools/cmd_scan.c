@@ -81,7 +81,11 @@ static const char scan_help[] =
 	"  -O, --output-format F  csv (default), json, text or pcap (the answers)\n"
 	"  -f, --output-fields L  comma-separated, '*' for all; default:\n"
 	"                         " WC_OUT_DEFAULT_FIELDS "\n"
-	"                         also: target,tport,proto,flags,icmp_type,icmp_code\n"
+	"                         also: target,tport,proto,flags,icmp_type,icmp_code; with\n"
+	"                         --banners and UDP modules: service,end,banner,banner_len,status,\n"
+	"                         server,title,tls_version,tls_cipher,tls_alert,cert_subject,\n"
+	"                         cert_issuer,cert_san,cert_not_before,cert_not_after,cert_sha256,\n"
+	"                         amp,reply_bytes,probe_bytes,rcode,ancount\n"
 	"      --all-replies      report closed and unreachable targets too (rst, port-unreach, ...)\n"
 	"Banners (tcp-syn; the connection is completed from userspace, no firewall rule needed):\n"
 	"      --banners          for each open port: ACK, a hello where the server does not speak\n"
@@ -428,7 +432,8 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 					       : WC_OUT_DEFAULT_FIELDS, o->flds, bad);
 		if (o->nflds < 0)
 			cli_usage(CMD, "--output-fields: unknown field '%s' (%s, target, tport, proto, "
-				  "flags, icmp_type, icmp_code)", bad, WC_OUT_DEFAULT_FIELDS);
+				  "flags, icmp_type, icmp_code, and the banner and UDP fields of --help)",
+				  bad, WC_OUT_DEFAULT_FIELDS);
 	}
 }
 

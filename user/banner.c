@@ -528,7 +528,8 @@ static void finish(struct wc_bn *b, struct conn *c, enum wc_banner_end end)
 	free(c->buf);
 	c->buf = NULL;
 	c->len = c->cap = 0;
-	b->nopen--;
+	/* read by the scan's timekeeper (its cooldown waits for open connections) */
+	__atomic_store_n(&b->nopen, b->nopen - 1, __ATOMIC_RELAXED);
 }
 
 void wc_bn_open(struct wc_bn *b, const struct wc_scan_result *res)
@@ -578,10 +579,10 @@ void wc_bn_open(struct wc_bn *b, const struct wc_scan_result *res)
 	h = hash_ep(b, s.ep.theirs, s.ep.theirp);
 	c->next = b->bucket[h];
 	b->bucket[h] = (int32_t)(c - b->ring);
-	b->nopen++;
+	__atomic_store_n(&b->nopen, b->nopen + 1, __ATOMIC_RELAXED);
 	b->st.opened++;
 	if (c->deadline > b->last_deadline)
-		b->last_deadline = c->deadline;
+		__atomic_store_n(&b->last_deadline, c->deadline, __ATOMIC_RELAXED);
 	if (b->o.frame)
 		b->o.frame(res->frame, res->len, res->ts_mono_ns, b->o.arg);
 	send_ack(b, c);

@@ -69,6 +69,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$TMP/ssh_host_ed25519_key" || { ko "ssh-keyge
 cat >"$TMP/sshd_config" <<EOF
 Port 22
 ListenAddress 198.18.0.2
+ListenAddress 2001:db8::2
 HostKey $TMP/ssh_host_ed25519_key
 PidFile $TMP/sshd.pid
 UsePAM no
@@ -126,7 +127,9 @@ FP=$(openssl x509 -in "$TMP/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//
 $NS exec b tcpdump -i "$IFB" -n -U -w "$TMP/b.pcap" 'tcp and src host 198.18.0.1' 2>"$TMP/td.err" &
 TD=$!
 BG="$BG $TD"
-for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+for _ in $(seq 150); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+grep -q listening "$TMP/td.err" || ko "tcpdump in B does not start: $(cat "$TMP/td.err")"
+sleep 0.3 # "listening" is printed just before the capture loop starts
 start=$(date +%s.%N)
 A 60 "$WC" scan -i "$IFA" -p 22,23,80,443 198.18.0.2 --allow-reserved --banners \
 	--banner-timeout 2 -q -O json -o "$TMP/b.json" --metadata "$TMP/b.meta" 2>"$TMP/scan.err"
@@ -134,7 +137,7 @@ rc=$?
 end=$(date +%s.%N)
 [ $rc -eq 0 ] && ok "banner scan of 4 ports ($(echo "$end - $start" | bc) s)" ||
 	{ ko "banner scan exit $rc: $(cat "$TMP/scan.err")"; }
-sleep 0.5
+sleep 1
 kill -INT $TD 2>/dev/null
 wait $TD 2>/dev/null
 
@@ -184,10 +187,30 @@ ok = ok and c["with_data"] == 3 and c["ended"]["timeout"] == 0
 sys.exit(0 if ok else 1)
 EOF
 RSTS_WIRE=$(tcpdump -r "$TMP/b.pcap" -n 'tcp[tcpflags] & tcp-rst != 0' 2>/dev/null | wc -l)
+# the capture saw the conversations at all: the scanner's ACKs (no capture, no proof)
+ACKS_WIRE=$(tcpdump -r "$TMP/b.pcap" -n 'tcp[tcpflags] == tcp-ack' 2>/dev/null | wc -l)
+[ "$ACKS_WIRE" -ge 3 ] || ko "tcpdump in B saw $ACKS_WIRE of the scanner's ACKs: the RST count below proves nothing"
 RSTS_OURS=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["connections"]["rsts"])' "$TMP/b.meta")
 [ "$RSTS_WIRE" -eq "$RSTS_OURS" ] && [ "$RSTS_OURS" -ge 3 ] &&
 	ok "no RST from A's kernel: $RSTS_WIRE RSTs on the wire, all $RSTS_OURS the scanner's" ||
 	ko "RSTs on the wire from A: $RSTS_WIRE, the scanner's: $RSTS_OURS"
+
+# ---- IPv6: the same banner from sshd's IPv6 address -------------------------------------------
+A 30 "$WC" scan -i "$IFA" -p 22 2001:db8::2 --allow-reserved --banners --banner-timeout 2 -q \
+	-O text -f saddr,sport,service,banner -o "$TMP/b6.txt" 2>"$TMP/scan6.err" ||
+	ko "IPv6 banner scan: $(cat "$TMP/scan6.err")"
+[ "$(cat "$TMP/b6.txt")" = "2001:db8::2 22 ssh $SSH_SW" ] && ok "IPv6: $(cat "$TMP/b6.txt")" ||
+	ko "IPv6: '$(cat "$TMP/b6.txt")'"
+
+# ---- after the privilege drop (-u nobody): the connections' socket was opened before it ----
+mkdir -p "$TMP/pub"
+chmod 1777 "$TMP/pub"
+A 30 "$WC" scan -i "$IFA" -p 22 198.18.0.2 --allow-reserved --banners --banner-timeout 2 -q \
+	-u nobody -O text -f saddr,sport,service -o "$TMP/pub/u.txt" 2>"$TMP/scanu.err" ||
+	ko "banner scan as nobody: $(cat "$TMP/scanu.err")"
+[ "$(cat "$TMP/pub/u.txt" 2>/dev/null)" = "198.18.0.2 22 ssh" ] &&
+	[ "$(stat -c %U "$TMP/pub/u.txt")" = nobody ] && ok "-u nobody: the banner, in nobody's file" ||
+	ko "-u nobody: '$(cat "$TMP/pub/u.txt" 2>/dev/null)'"
 
 # ---- -O pcap: whole conversations ---------------------------------------------------------
 A 60 "$WC" scan -i "$IFA" -p 22,80,443 198.18.0.2 --allow-reserved --banners --banner-timeout 2 \

@@ -103,7 +103,9 @@ DESCR=$(SNMP_PERSISTENT_DIR=$TMP/snmpc A 10 snmpget -v2c -c public -Oqv -t 2 -r 
 $NS exec b tcpdump -i "$IFB" -n -U -w "$TMP/b.pcap" 'udp' 2>"$TMP/td.err" &
 TD=$!
 BG="$BG $TD"
-for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+for _ in $(seq 150); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+grep -q listening "$TMP/td.err" || ko "tcpdump in B does not start: $(cat "$TMP/td.err")"
+sleep 0.3 # "listening" is printed just before the capture loop starts
 scan() { # NAME ARGS...: a scan of B, JSON lines into $TMP/NAME.json
 	local n=$1
 	shift
@@ -119,7 +121,7 @@ scan closed --probe udp:dns -p 5353 --all-replies
 printf '53 57 43 01 00 00 01 00 00 00 00 00 00 01 61 07 65 78 61 6d 70 6c 65 00 00 01 00 01\n' \
 	>"$TMP/payloads"
 scan file --probe udp --udp-payloads "$TMP/payloads" -p 53 -f saddr,sport,reply_bytes,probe_bytes,amp
-sleep 0.5
+sleep 1
 kill -INT $TD 2>/dev/null
 wait $TD 2>/dev/null
 
