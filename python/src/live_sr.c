@@ -26,6 +26,12 @@ struct rec {
 	uint32_t len[2];              /* bytes that follow: request, then reply */
 };
 
+/* A record and its bytes, rounded up so that the next record stays aligned. */
+static size_t rec_size(const struct rec *rc)
+{
+	return (sizeof(*rc) + rc->len[0] + rc->len[1] + 7) & ~(size_t)7;
+}
+
 struct recbuf {
 	uint8_t *p;
 	size_t len, cap;
@@ -90,7 +96,7 @@ static void add_rec(struct recbuf *b, bool l3, const struct wc_sr_pkt *a, const 
 	const struct wc_proto *f[2] = {NULL, NULL};
 	size_t o0 = l3_start(a->pkt, l3, &f[0]), o1 = r ? l3_start(r->pkt, l3, &f[1]) : 0;
 	size_t n0 = a->len - o0, n1 = r ? r->len - o1 : 0;
-	struct rec *rc = rb_reserve(b, sizeof(*rc) + n0 + n1);
+	struct rec *rc = rb_reserve(b, (sizeof(*rc) + n0 + n1 + 7) & ~(size_t)7);
 
 	if (!rc)
 		return;
@@ -171,7 +177,7 @@ static PyObject *records(const struct recbuf *b, bool pairs)
 			return NULL;
 		}
 		PyList_SetItem(list, (Py_ssize_t)i, t);
-		off += sizeof(*rc) + rc->len[0] + rc->len[1];
+		off += rec_size(rc);
 	}
 	return list;
 }
