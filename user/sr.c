@@ -436,8 +436,10 @@ static void on_frame(struct sr *r, const uint8_t *data, size_t len, uint64_t ts,
 		pr.req.data = mr.data;
 		pr.req.len = mr.len;
 		pr.req.ts_ns = __atomic_load_n(&p->tx_ns, __ATOMIC_RELAXED);
-		wc_dissect(r->qp, mr.data, mr.len, NULL);
-		pr.req.pkt = r->qp;
+		if (!r->o->pair_req_bytes_only) {
+			wc_dissect(r->qp, mr.data, mr.len, NULL);
+			pr.req.pkt = r->qp;
+		}
 		pr.rep.data = data;
 		pr.rep.len = len;
 		pr.rep.pkt = r->rp;

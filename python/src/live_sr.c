@@ -26,6 +26,12 @@ struct rec {
 	uint32_t len[2];              /* bytes that follow: request, then reply */
 };
 
+/* A record and its bytes, rounded up so that the next record stays aligned. */
+static size_t rec_size(const struct rec *rc)
+{
+	return (sizeof(*rc) + rc->len[0] + rc->len[1] + 7) & ~(size_t)7;
+}
+
 struct recbuf {
 	uint8_t *p;
 	size_t len, cap;
@@ -56,19 +62,32 @@ static void *rb_reserve(struct recbuf *b, size_t n)
 }
 
 /* Where the packet starts for the caller: sr() (layer 3, as Scapy's) hands out the IP or
- * IPv6 layer on; srp() the whole frame. */
-static size_t l3_start(const struct wc_pkt *p, bool l3, const struct wc_proto **first)
+ * IPv6 layer on, found after the Ethernet header and its VLAN tags (the request comes
+ * without a dissection: pair_req_bytes_only); srp() the whole frame. */
+static size_t l3_start(const uint8_t *b, size_t n, bool l3, const struct wc_proto **first)
 {
-	*first = p->nlayers ? p->l[0].proto : &wc_proto_ether;
+	static const struct wc_proto *ip4, *ip6;
+	size_t off = 12;
+
+	*first = &wc_proto_ether;
 	if (!l3)
 		return 0;
-	for (unsigned i = 0; i < p->nlayers; i++) {
-		const char *n = p->l[i].proto->name;
+	if (!ip4) {
+		ip4 = wc_proto_find("IP");
+		ip6 = wc_proto_find("IPv6");
+	}
+	while (off + 2 <= n) {
+		unsigned type = (unsigned)b[off] << 8 | b[off + 1];
 
-		if (!strcmp(n, "IP") || !strcmp(n, "IPv6")) {
-			*first = p->l[i].proto;
-			return p->l[i].off;
+		if (type == 0x8100 || type == 0x88a8) {
+			off += 4;
+			continue;
 		}
+		if (type == 0x0800 || type == 0x86dd) {
+			*first = type == 0x0800 ? ip4 : ip6;
+			return off + 2;
+		}
+		break;
 	}
 	return 0; /* ARP and the like have no layer 3 to start at: the whole frame */
 }
@@ -88,9 +107,10 @@ static void add_rec(struct recbuf *b, bool l3, const struct wc_sr_pkt *a, const 
 		    uint64_t index, double rtt)
 {
 	const struct wc_proto *f[2] = {NULL, NULL};
-	size_t o0 = l3_start(a->pkt, l3, &f[0]), o1 = r ? l3_start(r->pkt, l3, &f[1]) : 0;
+	size_t o0 = l3_start(a->data, a->len, l3, &f[0]);
+	size_t o1 = r ? l3_start(r->data, r->len, l3, &f[1]) : 0;
 	size_t n0 = a->len - o0, n1 = r ? r->len - o1 : 0;
-	struct rec *rc = rb_reserve(b, sizeof(*rc) + n0 + n1);
+	struct rec *rc = rb_reserve(b, (sizeof(*rc) + n0 + n1 + 7) & ~(size_t)7);
 
 	if (!rc)
 		return;
@@ -128,52 +148,148 @@ static void sr_run(struct wcpy_job *j)
 	s->err = wc_sr(s->set, &s->so, &s->st, s->why);
 }
 
-/* CLOCK_MONOTONIC nanoseconds to seconds since the epoch. */
-static double mono_to_epoch(uint64_t ns)
+/* CLOCK_REALTIME - CLOCK_MONOTONIC in seconds: monotonic stamps to seconds since the epoch. */
+static double epoch_offset(void)
 {
 	struct timespec rt, mono;
 
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
-	return (double)rt.tv_sec + rt.tv_nsec / 1e9 -
-	       ((double)mono.tv_sec + mono.tv_nsec / 1e9) + (double)ns / 1e9;
+	return (double)rt.tv_sec + rt.tv_nsec / 1e9 - ((double)mono.tv_sec + mono.tv_nsec / 1e9);
 }
 
-static PyObject *pkt_of(const uint8_t *b, uint32_t n, const struct wc_proto *first, uint64_t ts)
+static PyObject *pkt_of(const uint8_t *b, uint32_t n, const struct wc_proto *first, uint64_t ts,
+			double off)
 {
 	WcPacket *p = wcpy_packet_from(b, n, first, false);
 
 	if (p && ts)
-		p->time = mono_to_epoch(ts);
+		p->time = off + (double)ts / 1e9;
 	return (PyObject *)p;
 }
 
-/* [(request, reply, index, rtt_us)] or [(request, index)] */
-static PyObject *records(const struct recbuf *b, bool pairs)
+/* The unanswered requests, [request]: few as a rule, made at once. */
+static PyObject *records(const struct recbuf *b)
 {
 	PyObject *list = PyList_New((Py_ssize_t)b->n);
 	size_t off = 0;
+	double eo = epoch_offset();
 
 	for (uint64_t i = 0; list && i < b->n; i++) {
 		const struct rec *rc = (const struct rec *)(b->p + off);
-		const uint8_t *d = (const uint8_t *)(rc + 1);
-		PyObject *a = pkt_of(d, rc->len[0], rc->first[0], rc->ts_ns[0]), *r = NULL, *t = NULL;
+		PyObject *a = pkt_of((const uint8_t *)(rc + 1), rc->len[0], rc->first[0],
+				     rc->ts_ns[0], eo);
 
-		if (a && pairs)
-			r = pkt_of(d + rc->len[0], rc->len[1], rc->first[1], rc->ts_ns[1]);
-		if (a && (r || !pairs))
-			t = pairs ? Py_BuildValue("(OOKd)", a, r, (unsigned long long)rc->index, rc->rtt_us)
-				  : Py_BuildValue("(OK)", a, (unsigned long long)rc->index);
-		Py_XDECREF(a);
-		Py_XDECREF(r);
-		if (!t) {
-			Py_DECREF(list);
-			return NULL;
+		if (!a) {
+			Py_CLEAR(list);
+			break;
 		}
-		PyList_SetItem(list, (Py_ssize_t)i, t);
-		off += sizeof(*rc) + rc->len[0] + rc->len[1];
+		PyList_SetItem(list, (Py_ssize_t)i, a);
+		off += rec_size(rc);
 	}
 	return list;
+}
+
+/* sr()'s answers, kept as the records the receiving thread wrote: a (sent, received) tuple of
+ * Packets is made when one is asked for, so that sr() returns as soon as the library does
+ * and a hundred thousand pairs cost their bytes, not a million Python objects. */
+typedef struct {
+	PyObject_HEAD
+	struct recbuf b;
+	size_t *off; /* where record i starts */
+	double eo;   /* epoch offset for the packets' times */
+} WcPairs;
+
+static PyTypeObject *pairs_type;
+
+static void pairs_dealloc(WcPairs *o)
+{
+	PyTypeObject *tp = Py_TYPE((PyObject *)o);
+
+	free(o->b.p);
+	free(o->off);
+	PyObject_Free(o);
+	Py_DECREF((PyObject *)tp);
+}
+
+static Py_ssize_t pairs_len(WcPairs *o)
+{
+	return (Py_ssize_t)o->b.n;
+}
+
+static PyObject *pairs_item(WcPairs *o, Py_ssize_t i)
+{
+	const struct rec *rc;
+	const uint8_t *d;
+	PyObject *a, *r, *t;
+
+	if (i < 0)
+		i += (Py_ssize_t)o->b.n;
+	if (i < 0 || (uint64_t)i >= o->b.n) {
+		PyErr_SetString(PyExc_IndexError, "pair index out of range");
+		return NULL;
+	}
+	rc = (const struct rec *)(o->b.p + o->off[i]);
+	d = (const uint8_t *)(rc + 1);
+	a = pkt_of(d, rc->len[0], rc->first[0], rc->ts_ns[0], o->eo);
+	r = a ? pkt_of(d + rc->len[0], rc->len[1], rc->first[1], rc->ts_ns[1], o->eo) : NULL;
+	t = r ? PyTuple_Pack(2, a, r) : NULL;
+	Py_XDECREF(a);
+	Py_XDECREF(r);
+	return t;
+}
+
+static PyType_Slot pairs_slots[] = {
+	{Py_tp_doc, "sr()'s (sent, received) pairs, made on demand."},
+	{Py_tp_dealloc, pairs_dealloc},
+	{Py_sq_length, pairs_len},
+	{Py_sq_item, pairs_item},
+	{0, NULL},
+};
+
+static PyType_Spec pairs_spec = {
+	"wirecraft._Pairs", sizeof(WcPairs), 0, Py_TPFLAGS_DEFAULT, pairs_slots,
+};
+
+/* Take b over (it is left empty) as a _Pairs, with the round-trip times in *rtts. */
+static PyObject *pairs_new(struct recbuf *b, PyObject **rtts)
+{
+	WcPairs *o;
+	PyObject *times;
+	size_t off = 0;
+
+	if (!pairs_type && !(pairs_type = (PyTypeObject *)PyType_FromSpec(&pairs_spec)))
+		return NULL;
+	if (!(times = PyList_New((Py_ssize_t)b->n)))
+		return NULL;
+	if (!(o = PyObject_New(WcPairs, pairs_type))) {
+		Py_DECREF(times);
+		return NULL;
+	}
+	o->b = *b;
+	memset(b, 0, sizeof(*b));
+	o->eo = epoch_offset();
+	o->off = malloc((o->b.n ? o->b.n : 1) * sizeof(*o->off));
+	if (!o->off) {
+		Py_DECREF(times);
+		Py_DECREF((PyObject *)o);
+		return PyErr_NoMemory();
+	}
+	for (uint64_t i = 0; i < o->b.n; i++) {
+		const struct rec *rc = (const struct rec *)(o->b.p + off);
+		PyObject *f = PyFloat_FromDouble(rc->rtt_us);
+
+		if (!f) {
+			Py_DECREF(times);
+			Py_DECREF((PyObject *)o);
+			return NULL;
+		}
+		PyList_SetItem(times, (Py_ssize_t)i, f);
+		o->off[i] = off;
+		off += rec_size(rc);
+	}
+	*rtts = times;
+	return (PyObject *)o;
 }
 
 static PyObject *sr_stats(const struct sr_job *s)
@@ -225,13 +341,13 @@ static struct wc_set *set_arg(PyObject *o, PyObject *seedo)
 
 /* _sr(pkts, iface, timeout=2, retry=0, rate=0, multi=False, l3=True, max_answers=0,
  *     unans=True, pass_replies=False, no_cookie=False, queues=0, seed=None, chainCC=False)
- * -> (pairs, unanswered, stats) */
+ * -> (pairs: a sequence of (sent, received), rtt_us [float], unanswered [sent], stats) */
 PyObject *wcpy_sr(PyObject *self, PyObject *args, PyObject *kw)
 {
 	static char *kwl[] = {"pkts", "iface", "timeout", "retry", "rate", "multi", "l3",
 			      "max_answers", "unans", "pass_replies", "no_cookie", "queues", "seed",
 			      "chainCC", NULL};
-	PyObject *pkts, *seedo = Py_None, *pairs = NULL, *un = NULL, *st, *r;
+	PyObject *pkts, *seedo = Py_None, *pairs = NULL, *rtts = NULL, *un = NULL, *st, *r;
 	const char *iface;
 	double timeout = 2, rate = 0;
 	unsigned retry = 0, queues = 0;
@@ -268,6 +384,7 @@ PyObject *wcpy_sr(PyObject *self, PyObject *args, PyObject *kw)
 	s->so.stop = &s->j.stop;
 	s->so.on_pair = on_pair;
 	s->so.on_unans = unans ? on_unans : NULL;
+	s->so.pair_req_bytes_only = true; /* bytes are all a pair keeps */
 	s->so.arg = s;
 	s->j.fn = sr_run;
 	if (wcpy_job_start(&s->j) < 0) {
@@ -291,13 +408,14 @@ PyObject *wcpy_sr(PyObject *self, PyObject *args, PyObject *kw)
 		PyErr_NoMemory();
 		goto out;
 	}
-	pairs = records(&s->pairs, true);
-	un = pairs ? records(&s->unans, false) : NULL;
+	pairs = pairs_new(&s->pairs, &rtts);
+	un = pairs ? records(&s->unans) : NULL;
 	st = un ? sr_stats(s) : NULL;
 	if (st)
-		r = Py_BuildValue("(NNN)", pairs, un, st);
+		r = Py_BuildValue("(NNNN)", pairs, rtts, un, st);
 	else {
 		Py_XDECREF(pairs);
+		Py_XDECREF(rtts);
 		Py_XDECREF(un);
 	}
 out:

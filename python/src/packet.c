@@ -10,52 +10,35 @@
 #include "wcpy.h"
 #include "wirecraft/format.h"
 
-/* One scratch packet for dissecting and for handing a Packet to the formatters: the GIL
- * serialises every use. (struct wc_pkt holds WC_MAX_LAYERS layers: ~33 KB.) */
+/* The dissection of the last packet looked at, and whose it is (WcPacket.id; 0: nobody's).
+ * The GIL serialises every use. (struct wc_pkt holds WC_MAX_LAYERS layers: ~33 KB.) */
 static struct wc_pkt scratch;
+static uint64_t scratch_id, next_id = 1;
 
-static int dissect_into(WcPacket *p)
+static const struct wc_pkt *dissected(WcPacket *p)
 {
 	char *b;
 	Py_ssize_t n;
 	int err;
 
+	if (scratch_id == p->id)
+		return &scratch;
 	if (PyBytes_AsStringAndSize(p->raw, &b, &n) < 0)
-		return -1;
+		return NULL;
+	scratch_id = 0;
 	err = wc_dissect(&scratch, (const uint8_t *)b, (size_t)n, p->first);
 	if (err) {
 		wcpy_oserror(err, "dissect", NULL);
-		return -1;
+		return NULL;
 	}
-	/* a packet without layers (no bytes) keeps a one-element allocation: l != NULL means
-	 * "dissected" */
-	p->l = malloc(sizeof(*p->l) * (scratch.nlayers ? scratch.nlayers : 1));
-	if (!p->l) {
-		PyErr_NoMemory();
-		return -1;
-	}
-	memcpy(p->l, scratch.l, sizeof(*p->l) * scratch.nlayers);
-	p->nlayers = scratch.nlayers;
-	return 0;
-}
-
-static int ensure(WcPacket *p)
-{
-	return p->l ? 0 : dissect_into(p);
+	scratch_id = p->id;
+	p->nlayers = (int)scratch.nlayers;
+	return &scratch;
 }
 
 const struct wc_pkt *wcpy_packet_view(WcPacket *p)
 {
-	char *b;
-	Py_ssize_t n;
-
-	if (ensure(p) < 0 || PyBytes_AsStringAndSize(p->raw, &b, &n) < 0)
-		return NULL;
-	scratch.buf = (uint8_t *)b;
-	scratch.len = scratch.cap = (size_t)n;
-	scratch.nlayers = p->nlayers;
-	memcpy(scratch.l, p->l, sizeof(*p->l) * p->nlayers);
-	return &scratch;
+	return dissected(p);
 }
 
 WcPacket *wcpy_packet_new(PyObject *raw, const struct wc_proto *first, bool eager)
@@ -67,10 +50,10 @@ WcPacket *wcpy_packet_new(PyObject *raw, const struct wc_proto *first, bool eage
 	Py_INCREF((PyObject *)raw);
 	p->raw = raw;
 	p->first = first ? first : &wc_proto_ether;
-	p->l = NULL;
-	p->nlayers = 0;
+	p->id = next_id++;
+	p->nlayers = -1;
 	p->time = 0;
-	if (eager && dissect_into(p) < 0) {
+	if (eager && !dissected(p)) {
 		Py_DECREF((PyObject *)p);
 		return NULL;
 	}
@@ -93,7 +76,6 @@ static void packet_dealloc(WcPacket *p)
 {
 	PyTypeObject *tp = Py_TYPE((PyObject *)p);
 
-	free(p->l);
 	Py_XDECREF((PyObject *)p->raw);
 	PyObject_Free(p);
 	Py_DECREF((PyObject *)tp);
@@ -224,9 +206,12 @@ static void layer_dealloc(WcLayer *l)
 	Py_DECREF((PyObject *)tp);
 }
 
+/* The layer, in the scratch dissection (NULL with an exception). */
 static const struct wc_layer *layer_of(WcLayer *l)
 {
-	return &l->pkt->l[l->li];
+	const struct wc_pkt *d = dissected(l->pkt);
+
+	return d ? &d->l[l->li] : NULL;
 }
 
 /* The field called `name`: a table may have several of one name, exclusive conditional
@@ -253,7 +238,7 @@ static PyObject *layer_getattro(WcLayer *self, PyObject *name)
 	const char *s = PyUnicode_AsUTF8AndSize(name, NULL);
 	int fi;
 
-	if (!s)
+	if (!s || !l)
 		return NULL;
 	/* fields first (Scapy's Packet.__getattr__ order), then methods */
 	if (s[0] != '_' && (fi = field_by_name(l, s)) >= 0)
@@ -264,7 +249,7 @@ static PyObject *layer_getattro(WcLayer *self, PyObject *name)
 static PyObject *layer_fields(WcLayer *self, void *closure)
 {
 	const struct wc_layer *l = layer_of(self);
-	PyObject *d = PyDict_New();
+	PyObject *d = l ? PyDict_New() : NULL;
 
 	(void)closure;
 	for (unsigned i = 0; d && i < l->proto->nfields; i++) {
@@ -286,16 +271,21 @@ static PyObject *layer_fields(WcLayer *self, void *closure)
 
 static PyObject *layer_name(WcLayer *self, void *closure)
 {
+	const struct wc_layer *l = layer_of(self);
+
 	(void)closure;
-	return PyUnicode_FromString(layer_of(self)->proto->name);
+	return l ? PyUnicode_FromString(l->proto->name) : NULL;
 }
 
 static PyObject *layer_status(WcLayer *self, void *closure)
 {
 	static const char *const names[] = {"ok", "truncated", "malformed"};
-	unsigned st = layer_of(self)->status;
+	const struct wc_layer *l = layer_of(self);
+	unsigned st = l ? l->status : 0;
 
 	(void)closure;
+	if (!l)
+		return NULL;
 	return PyUnicode_FromString(st < 3 ? names[st] : "?");
 }
 
@@ -304,21 +294,25 @@ static PyObject *layer_status(WcLayer *self, void *closure)
 static PyObject *layer_payload(WcLayer *self, void *closure)
 {
 	(void)closure;
-	if (self->li + 1 >= self->pkt->nlayers)
+	if (!layer_of(self))
+		return NULL;
+	if ((int)self->li + 1 >= self->pkt->nlayers)
 		Py_RETURN_NONE;
 	return layer_new(self->pkt, self->li + 1);
 }
 
 static PyObject *layer_offset(WcLayer *self, void *closure)
 {
+	const struct wc_layer *l = layer_of(self);
+
 	(void)closure;
-	return PyLong_FromUnsignedLong(layer_of(self)->off);
+	return l ? PyLong_FromUnsignedLong(l->off) : NULL;
 }
 
 static PyObject *layer_dir(WcLayer *self, PyObject *unused)
 {
 	const struct wc_layer *l = layer_of(self);
-	PyObject *list = PyList_New(0);
+	PyObject *list = l ? PyList_New(0) : NULL;
 	static const char *const extra[] = {"name", "fields", "payload", "offset", "status", NULL};
 
 	(void)unused;
@@ -351,6 +345,8 @@ static PyObject *layer_repr(WcLayer *self)
 	char buf[512];
 	struct wc_sb sb;
 
+	if (!l)
+		return NULL;
 	wc_sb_init(&sb, buf, sizeof(buf));
 	wc_sb_printf(&sb, "<%s", l->proto->name);
 	for (unsigned i = 0; i < l->proto->nfields; i++) {
@@ -396,10 +392,10 @@ static PyType_Spec layer_spec = {
 /* ---- Packet ----------------------------------------------------------------------------- */
 
 /* The index of the nb-th layer named `name` (Scapy's getlayer(cls, nb)), or -1. */
-static int find_layer(WcPacket *p, const char *name, long nb)
+static int find_layer(const struct wc_pkt *d, const char *name, long nb)
 {
-	for (unsigned i = 0; i < p->nlayers; i++)
-		if (!strcmp(p->l[i].proto->name, name) && --nb == 0)
+	for (unsigned i = 0; i < d->nlayers; i++)
+		if (!strcmp(d->l[i].proto->name, name) && --nb == 0)
 			return (int)i;
 	return -1;
 }
@@ -411,8 +407,10 @@ static int layer_index(WcPacket *p, PyObject *key, long nb, bool *missing)
 	const char *s;
 	int li;
 
+	const struct wc_pkt *d = dissected(p);
+
 	*missing = false;
-	if (ensure(p) < 0)
+	if (!d)
 		return -1;
 	if (PyLong_Check(key)) {
 		long i = PyLong_AsLong(key);
@@ -438,7 +436,7 @@ static int layer_index(WcPacket *p, PyObject *key, long nb, bool *missing)
 			PyErr_SetString(PyExc_TypeError, "a layer is named by a str, a class or an int");
 		return -1;
 	}
-	li = find_layer(p, s, nb);
+	li = find_layer(dissected(p), s, nb); /* (still p's: nothing dissected in between) */
 	Py_DECREF((PyObject *)name);
 	if (li < 0)
 		*missing = true;
@@ -504,11 +502,13 @@ static PyObject *packet_layers(WcPacket *p, PyObject *unused)
 {
 	PyObject *list;
 
+	const struct wc_pkt *d = dissected(p);
+
 	(void)unused;
-	if (ensure(p) < 0 || !(list = PyList_New(p->nlayers)))
+	if (!d || !(list = PyList_New(d->nlayers)))
 		return NULL;
-	for (unsigned i = 0; i < p->nlayers; i++) {
-		PyObject *s = PyUnicode_FromString(p->l[i].proto->name);
+	for (unsigned i = 0; i < d->nlayers; i++) {
+		PyObject *s = PyUnicode_FromString(d->l[i].proto->name);
 
 		if (!s) {
 			Py_DECREF((PyObject *)list);

@@ -25,15 +25,18 @@ struct wcpy_state {
 };
 extern struct wcpy_state wcpy;
 
-/* A packet: its bytes (a bytes object: never copied again) and, once dissected, its layers
- * (only the layers it has, not WC_MAX_LAYERS of them). Field values are made into Python
- * objects only when asked for. */
+/* A packet: its bytes (a bytes object: never copied again), what they start with, and a
+ * serial number. Its dissection is not kept with it (struct wc_layer is about 1 KB: a
+ * hundred thousand sr() pairs would hold hundreds of MB): the last packet dissected keeps its
+ * layers in one scratch struct (packet.c), so that p["TCP"].dport after dissect() dissects
+ * once, and a packet looked at again later is dissected again (a fraction of a microsecond).
+ * Field values become Python objects only when asked for. */
 typedef struct {
 	PyObject_HEAD
 	PyObject *raw;                 /* bytes */
 	const struct wc_proto *first;  /* what the bytes start with */
-	struct wc_layer *l;            /* NULL until dissected */
-	unsigned nlayers;
+	uint64_t id;                   /* which dissection in the scratch is this packet's */
+	int nlayers;                   /* -1 until first dissected */
 	double time;                   /* seconds since the epoch (pcap, sniff, sr); 0: unknown */
 } WcPacket;
 
@@ -50,7 +53,8 @@ int wcpy_packet_init_types(PyObject *m);
  * use (lazy). NULL with an exception set. */
 WcPacket *wcpy_packet_new(PyObject *raw, const struct wc_proto *first, bool eager);
 WcPacket *wcpy_packet_from(const uint8_t *b, size_t n, const struct wc_proto *first, bool eager);
-/* The packet as libwirecraft's struct, in a scratch buffer valid until the next call (GIL). */
+/* The packet dissected, as libwirecraft's struct, in the scratch: valid until another packet
+ * is dissected (the GIL keeps that from happening under a caller). NULL with an exception. */
 const struct wc_pkt *wcpy_packet_view(WcPacket *p);
 PyObject *wcpy_dissect(PyObject *self, PyObject *args, PyObject *kw);
 

@@ -15,6 +15,20 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
 import run as oracle  # noqa: E402  (tests/oracle/run.py: load_expect, diff_layers, ...)
 
+# Under the sanitizers (make test-python-asan) the interpreter runs with libasan preloaded:
+# taken out of the environment here, so that the CLI, make, ip and the shells these tests
+# start do not get it, and given back to the Python children that load the module.
+# (kept in WC_SAN_PRELOAD: both conftest files of a run see it, whichever comes first)
+if "LD_PRELOAD" in os.environ:
+    os.environ["WC_SAN_PRELOAD"] = os.environ.pop("LD_PRELOAD")
+SAN_ENV = {"LD_PRELOAD": os.environ["WC_SAN_PRELOAD"]} if "WC_SAN_PRELOAD" in os.environ else {}
+
+
+def py_env(**extra):
+    """The environment for a child python3 that imports the module under test."""
+    return dict(os.environ, **SAN_ENV, **extra)
+
+
 WIRECRAFT = os.environ.get("WIRECRAFT") or os.path.join(REPO, "build", "wirecraft")
 ORACLE_DIR = os.environ.get("WC_ORACLE_DIR") or os.path.join(REPO, "build", "oracle")
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 import wirecraft as wc
-from conftest import REPO
+from conftest import REPO, py_env
 
 PY = "/usr/bin/python3"
 BUILD = os.environ.get("WC_BUILD_DIR") or os.path.join(REPO, "build")
@@ -68,8 +68,7 @@ def test_readme_example(tmp_path):
     # the offline part runs as written (the live part needs root and a namespace: the
     # network tests run the same calls)
     offline = code.split("# live")[0]
-    env = dict(os.environ)
-    r = subprocess.run([PY, "-c", offline], capture_output=True, text=True, env=env,
+    r = subprocess.run([PY, "-c", offline], capture_output=True, text=True, env=py_env(),
                        cwd=str(tmp_path), timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[0] == "512"

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import REPO, WIRECRAFT, skip_or_fail
+from conftest import REPO, SAN_ENV, WIRECRAFT, skip_or_fail
 
 NETNS = os.path.join(REPO, "scripts", "netns.sh")
 PY = "/usr/bin/python3"
@@ -75,17 +75,22 @@ def test_live_in_namespace(pair):
     name, tmp = pair
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", ""), WC_NET_NAME=name,
                WC_NET_IFACE=name + "-a0", WIRECRAFT=WIRECRAFT, WC_NETNS_SH=NETNS)
+    # (the sanitizers' settings go through too: make test-python-asan runs this as well)
+    env.update(SAN_ENV)
+    keys = ["PYTHONPATH", "WC_NET_NAME", "WC_NET_IFACE", "WIRECRAFT", "WC_NETNS_SH"] + \
+        [k for k in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS", "PYTHONMALLOC",
+                     "WC_SANITIZED") if k in env]
     cmd = ["timeout", "300", NETNS, "-n", name, "exec", "a", "env"] + \
-          ["%s=%s" % (k, env[k]) for k in ("PYTHONPATH", "WC_NET_NAME", "WC_NET_IFACE",
-                                           "WIRECRAFT", "WC_NETNS_SH")] + \
+          ["%s=%s" % (k, env[k]) for k in keys] + \
           ["CI=%s" % os.environ.get("CI", ""), PY, "-m", "pytest", "-q", "-p",
            "no:cacheprovider", "-rs", os.path.join(REPO, "python", "tests", "net")]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=320)
     sys.stdout.write(r.stdout[-6000:])
     sys.stderr.write(r.stderr[-3000:])
-    assert r.returncode == 0, "the namespace's pytest failed (exit %d)" % r.returncode
+    assert r.returncode == 0, "the namespace's pytest failed (exit %d): %s" % (
+        r.returncode, r.stdout[-3000:] + r.stderr[-3000:])
     m = re.search(r"(\d+) passed", r.stdout)
-    assert m and int(m.group(1)) == 9, "not every test ran in the namespace"
+    assert m and int(m.group(1)) == 10, "not every test ran in the namespace"
     assert "skipped" not in r.stdout and "failed" not in r.stdout
     # nothing left on A's interface
     link = sh("ip", "-n", name + "-a", "-d", "link", "show", name + "-a0").stdout

@@ -7,6 +7,7 @@ dissect: wirecraft.dissect(Scapy's bytes, first=CLASS) has Scapy's layers and fi
          tests/oracle/run.py's own comparison.
 """
 import json
+import os
 
 import pytest
 
@@ -45,9 +46,11 @@ def test_build(rec):
     got = [b.hex() for b in s.raw()]
     assert len(s) == len(want)
     assert got == want
-    # the CLI prints the same bytes
-    out = cli("build", rec["expr"]).stdout.split()
-    assert got == out
+    # the CLI prints the same bytes (checked by the plain run; the sanitized one, slower,
+    # keeps to the module)
+    if os.environ.get("WC_SANITIZED") != "1":
+        out = cli("build", rec["expr"]).stdout.split()
+        assert got == out
     # indexing agrees with iteration
     assert bytes(s[len(s) - 1]).hex() == want[-1]
     assert bytes(s[0]).hex() == want[0]

@@ -149,18 +149,35 @@ __all__ += ["SndRcvList", "ScanResult", "Scan", "sr", "sr1", "srp", "srp1", "sen
             "sniff", "scan"]
 
 
-class SndRcvList(list):
-    """sr()'s answers: a list of (sent, received) Packet pairs, as Scapy's SndRcvList.
+class SndRcvList:
+    """sr()'s answers: a sequence of (sent, received) Packet pairs, as Scapy's SndRcvList
+    (len, indexing, slicing, iteration, summary()). The pairs are kept as bytes by the C
+    side and made into Packets when one is looked at.
 
     .stats holds the run's counts (probes, sent, received, answers, pair_s, ...); .rtt_us
     the round-trip time of each pair, in the same order.
     """
 
     def __init__(self, res=(), name="Results", stats=None, rtt_us=None):
-        super().__init__(res)
+        self._res = res
         self.listname = name
         self.stats = stats or {}
         self.rtt_us = rtt_us or []
+
+    def __len__(self):
+        return len(self._res)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._res[j] for j in range(*i.indices(len(self._res)))]
+        return self._res[i]
+
+    def __iter__(self):
+        for i in range(len(self._res)):
+            yield self._res[i]
+
+    def __bool__(self):
+        return len(self._res) > 0
 
     def summary(self):
         """Print "REQUEST ==> REPLY" per pair, as Scapy's ans.summary() (and `wirecraft sr`)."""
@@ -185,13 +202,12 @@ def _run_sr(pkts, iface, timeout, retry, inter, rate, multi, l3, max_answers, ch
         rate = 0
     if timeout is None:
         timeout = 2
-    pairs, unans, st = _c._sr(pkts, iface, timeout=float(timeout), retry=max(0, int(retry or 0)),
-                              rate=float(rate), multi=bool(multi), l3=l3,
-                              max_answers=max_answers, chainCC=chainCC, **kw)
-    ans = SndRcvList([(s, r) for s, r, _, _ in pairs], stats=st,
-                     rtt_us=[rtt for _, _, _, rtt in pairs])
-    un = PacketList([s for s, _ in unans], name="Unanswered")
-    return ans, un
+    pairs, rtt_us, unans, st = _c._sr(pkts, iface, timeout=float(timeout),
+                                      retry=max(0, int(retry or 0)), rate=float(rate),
+                                      multi=bool(multi), l3=l3, max_answers=max_answers,
+                                      chainCC=chainCC, **kw)
+    return (SndRcvList(pairs, stats=st, rtt_us=rtt_us),
+            PacketList(unans, name="Unanswered"))
 
 
 def sr(pkts, iface=None, timeout=2, retry=0, inter=0, rate=None, multi=False, verbose=None,

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import wirecraft as wc
-from conftest import IFACE, NAME, NETNS, WIRECRAFT
+from conftest import IFACE, NAME, NETNS, WIRECRAFT, py_env
 
 OPEN = {22, 80, 443}
 
@@ -69,23 +69,27 @@ def test_sr1_and_srp(iface):
 
 
 def test_sr_releases_the_gil(iface):
-    ticks = 0
     done = threading.Event()
     res = {}
 
     def run():
         res["ans"] = wc.sr('IP(dst="198.19.3.0/24")/TCP(dport=80)', iface=iface, timeout=1,
-                           rate=1000)
+                           rate=250)
         done.set()
 
     t = threading.Thread(target=run)
+    t0 = last = time.monotonic()
+    gap = 0.0
     t.start()
-    t0 = time.monotonic()
     while not done.is_set():
-        ticks += 1
+        now = time.monotonic()
+        gap = max(gap, now - last)
+        last = now
     t.join()
-    # the run lasts 1.2 s or more (256 probes at 1000/s, then the wait): Python kept running
-    assert time.monotonic() - t0 > 0.2 and ticks > 100000
+    # 256 probes at 250/s: a second in the library, and this loop never stopped for long
+    # (with the GIL held through the call it would have stopped for all of it; the bound
+    # leaves room for a machine whose other work keeps this thread off the CPU a while)
+    assert time.monotonic() - t0 > 0.95 and gap < 0.4, gap
     assert len(res["ans"][0]) == 256
 
 
@@ -128,7 +132,7 @@ def test_send_count_is_scapys_and_sniff_sees_it(iface):
 
 
 def test_scan_yields_every_open_port(iface):
-    s = wc.scan(iface=iface, targets="198.19.8.0/24", ports="22,80,81,443", rate="max",
+    s = wc.scan(iface=iface, targets="198.19.8.0/24", ports="22,80,81,443", rate=20000,
                 allow_reserved=True)
     res = list(s)
     assert {(r.saddr, r.sport) for r in res} == \
@@ -155,6 +159,11 @@ CHILD = textwrap.dedent("""
             if n == 1:
                 print("first", flush=True)
         st = s.stats
+    elif what == "sniff":
+        ps = wc.sniff(iface=iface, filter="udp port 9", timeout=30,
+                      started_callback=lambda: print("first", flush=True))
+        n = len(ps)
+        st = {}
     else:
         print("first", flush=True)
         ans, unans = wc.sr('IP(dst="198.19.32.0/20")/TCP(dport=80)', iface=iface, rate=400,
@@ -165,12 +174,12 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("what", ["scan", "sr"])
+@pytest.mark.parametrize("what", ["scan", "sr", "sniff"])
 def test_ctrl_c_stops_cleanly(iface, what, tmp_path):
     f = tmp_path / "child.py"
     f.write_text(CHILD)
     p = subprocess.Popen([sys.executable, str(f), iface, what], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+                         stderr=subprocess.PIPE, text=True, env=py_env())
     assert p.stdout.readline().strip() == "first"
     time.sleep(1.0)
     t = time.monotonic()
@@ -181,10 +190,13 @@ def test_ctrl_c_stops_cleanly(iface, what, tmp_path):
     o = json.loads(out.strip().splitlines()[-1])
     st = o["stats"]
     # 4096 probes at 400/s would take 10 s: stopped well before, every probe sent answered
-    assert stopped_in < 5, stopped_in
+    assert stopped_in < 8, stopped_in
     if what == "scan":
         assert st["interrupted"] and st["interrupts"] == 1
         assert 0 < st["sent"] < 4096 and o["n"] == st["results"] >= st["sent"] - 2
+    elif what == "sniff":
+        # Scapy's sniff returns what it has on Ctrl-C (here nothing), long before its timeout
+        assert o["n"] == 0 and o["t"] < 10
     else:
         assert st["interrupted"] == 1 and 0 < o["n"] < 4096
     link = subprocess.run(["ip", "-d", "link", "show", iface], capture_output=True,

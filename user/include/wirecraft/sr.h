@@ -72,6 +72,10 @@ struct wc_sr_opts {
 	 * other thread starts, any probe leaves or any answer is read: where a program gives up
 	 * its privileges. A negative errno stops the run with it. NULL: nothing to do. */
 	int (*on_ready)(void *arg);
+	/* on_pair gets the request's bytes without its dissection (req.pkt NULL): one
+	 * dissection less per pair on the receiving thread, for callers that keep bytes only
+	 * (the reply's dissection comes free: matching made it). */
+	bool pair_req_bytes_only;
 };
 
 struct wc_sr_stats {
