@@ -124,7 +124,7 @@ FP=$(openssl x509 -in "$TMP/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//
 	tr 'A-F' 'a-f')
 
 # ---- the banner scan, with B counting the RSTs that come from A ----------------------------
-$NS exec b tcpdump -i "$IFB" -n -U -w "$TMP/b.pcap" 'tcp and src host 198.18.0.1' 2>"$TMP/td.err" &
+$NS exec b tcpdump -i "$IFB" -n -U --immediate-mode -w "$TMP/b.pcap" 'tcp and src host 198.18.0.1' 2>"$TMP/td.err" &
 TD=$!
 BG="$BG $TD"
 for _ in $(seq 150); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done

@@ -70,7 +70,7 @@ fi
 ok "dnsmasq runs in B on $SRV (pid $(cat "$TMP/dnsmasq.pid"))"
 
 # ---- 1. a real exchange, captured ----------------------------------------------------------
-A 30 tcpdump -i "$IFA" -n -U -w "$TMP/dns.pcap" "host $SRV and port 53" >/dev/null 2>"$TMP/td.err" &
+A 30 tcpdump -i "$IFA" -n -U --immediate-mode -w "$TMP/dns.pcap" "host $SRV and port 53" >/dev/null 2>"$TMP/td.err" &
 TDP=$!
 BG="$BG $TDP"
 for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done

@@ -100,7 +100,7 @@ DESCR=$(SNMP_PERSISTENT_DIR=$TMP/snmpc A 10 snmpget -v2c -c public -Oqv -t 2 -r 
 [ -n "$DESCR" ] && ok "snmpget: sysDescr $DESCR" || ko "snmpget: no sysDescr"
 
 # ---- the scans, with B capturing what comes and goes on UDP -----------------------------------
-$NS exec b tcpdump -i "$IFB" -n -U -w "$TMP/b.pcap" 'udp' 2>"$TMP/td.err" &
+$NS exec b tcpdump -i "$IFB" -n -U --immediate-mode -w "$TMP/b.pcap" 'udp' 2>"$TMP/td.err" &
 TD=$!
 BG="$BG $TD"
 for _ in $(seq 150); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
