@@ -46,5 +46,15 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer it up front.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+# Servers the tests start themselves (sshd, nginx, chronyd, snmpd, dnsmasq) must not also start
+# as the host's own services when their packages install: on the host they would listen on, or
+# send from, the host's interfaces (chronyd to its NTP pool). A policy-rc.d that refuses every
+# start keeps them down for the install; one that was already there is left as it is.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# wirecraft install-deps: no service starts during the install\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
