@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The target set of scan and traceroute (cli_targets.h). */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,4 +84,46 @@ struct wc_ipset *cli_target_set(const char *cmd, const struct cli_targets *o)
 	wc_ipset_free(blk);
 	wc_ipset_free(res);
 	return s;
+}
+
+volatile sig_atomic_t cli_job_stop;
+
+static void on_job_signal(int sig)
+{
+	(void)sig;
+	cli_job_stop = cli_job_stop < 2 ? cli_job_stop + 1 : 2;
+}
+
+void cli_catch_job_signals(void)
+{
+	struct sigaction sa;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_job_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+uint64_t cli_opt_mac(const char *cmd, const char *opt, const char *arg)
+{
+	const char *p = arg;
+	uint64_t m = 0;
+
+	for (int i = 0; i < 6; i++) {
+		char *end;
+		unsigned long b;
+
+		if (!isxdigit((unsigned char)*p))
+			break;
+		b = strtoul(p, &end, 16);
+		if (b > 255 || end - p > 2 || *end != (i < 5 ? ':' : '\0'))
+			break;
+		m = m << 8 | b;
+		if (i == 5)
+			return m;
+		p = end + 1;
+	}
+	cli_usage(cmd, "%s wants aa:bb:cc:dd:ee:ff, not '%s'", opt, arg);
 }

@@ -5,7 +5,9 @@
 #ifndef WC_CLI_TARGETS_H
 #define WC_CLI_TARGETS_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "wirecraft/target.h"
 
@@ -24,5 +26,14 @@ struct cli_targets {
  * target reserved). Never empty-handed silently: an empty set after the lists is the caller's
  * to report (wc_targets_new says -ENOENT). */
 struct wc_ipset *cli_target_set(const char *cmd, const struct cli_targets *t);
+
+/* Stop requests of such a command, counted: the first SIGINT/SIGTERM/SIGHUP/SIGPIPE asks the
+ * engine to stop sending and finish its cooldown, a second one cuts the cooldown short (the
+ * engine reads the count through wc_scan_opts.stop). */
+extern volatile sig_atomic_t cli_job_stop;
+void cli_catch_job_signals(void);
+
+/* --gateway-mac: aa:bb:cc:dd:ee:ff (one or two hex digits a byte), or exit with usage. */
+uint64_t cli_opt_mac(const char *cmd, const char *opt, const char *arg);
 
 #endif

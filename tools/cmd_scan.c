@@ -139,48 +139,6 @@ struct scan_cli {
 	const char *probe_args;
 };
 
-static volatile sig_atomic_t scan_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	scan_stop = scan_stop < 2 ? scan_stop + 1 : 2;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-static uint64_t parse_mac(const char *s)
-{
-	const char *p = s;
-	uint64_t m = 0;
-
-	for (int i = 0; i < 6; i++) {
-		char *end;
-		unsigned long b;
-
-		if (!isxdigit((unsigned char)*p))
-			break;
-		b = strtoul(p, &end, 16);
-		if (b > 255 || end - p > 2 || *end != (i < 5 ? ':' : '\0'))
-			break;
-		m = m << 8 | b;
-		if (i == 5)
-			return m;
-		p = end + 1;
-	}
-	cli_usage(CMD, "--gateway-mac wants aa:bb:cc:dd:ee:ff, not '%s'", s);
-}
-
 /* --shard I or --shard env:VAR (a scheduler's index: Kubernetes indexed Jobs set
  * JOB_COMPLETION_INDEX, Slurm job arrays SLURM_ARRAY_TASK_ID). */
 static uint32_t parse_shard(const char *arg)
@@ -304,7 +262,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 			break;
 		}
 		case 'G':
-			o->so.gateway_mac = parse_mac(optarg);
+			o->so.gateway_mac = cli_opt_mac(CMD, "--gateway-mac", optarg);
 			o->so.has_gateway_mac = true;
 			break;
 		case O_RATE:
@@ -620,7 +578,7 @@ static void on_frame(const uint8_t *f, size_t len, uint64_t mono_ns, void *arg)
 	err = wc_scan_out_frame(o->out, f, len, &ts);
 	if (err && !o->out_err) {
 		o->out_err = err;
-		scan_stop = 2;
+		cli_job_stop = 2;
 	}
 }
 
@@ -631,7 +589,7 @@ static void on_result(const struct wc_scan_result *r, void *arg)
 
 	if (err && !o->out_err) {
 		o->out_err = err;
-		scan_stop = 2; /* nowhere to put results: stop now */
+		cli_job_stop = 2; /* nowhere to put results: stop now */
 	}
 }
 
@@ -828,13 +786,13 @@ int cmd_scan(int argc, char **argv)
 	}
 
 	o.so.targets = t;
-	o.so.stop = &scan_stop;
+	o.so.stop = &cli_job_stop;
 	o.so.on_result = on_result;
 	if (o.banners && o.fmt == WC_OUT_PCAP)
 		o.so.on_frame = on_frame;
 	o.so.progress = progress;
 	o.so.arg = &o;
-	catch_signals();
+	cli_catch_job_signals();
 	memset(&meta, 0, sizeof(meta));
 	clock_gettime(CLOCK_REALTIME, &meta.start);
 	memset(&state, 0, sizeof(state));
@@ -929,5 +887,5 @@ int cmd_scan(int argc, char **argv)
 	free(o.blocklists);
 	free(o.targets);
 	/* stopped by a signal: the shell's 128 + SIGINT; by --max-runtime: done as asked */
-	return state.complete || !scan_stop ? 0 : 130;
+	return state.complete || !cli_job_stop ? 0 : 130;
 }

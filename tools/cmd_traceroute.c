@@ -74,49 +74,6 @@ struct tr_cli {
 	uint64_t probes;
 };
 
-static volatile sig_atomic_t tr_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	tr_stop = tr_stop < 2 ? tr_stop + 1 : 2;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-/* aa:bb:cc:dd:ee:ff, six hex bytes of one or two digits */
-static uint64_t parse_mac(const char *s)
-{
-	const char *p = s;
-	uint64_t m = 0;
-
-	for (int i = 0; i < 6; i++) {
-		char *end;
-		unsigned long b;
-
-		if (!isxdigit((unsigned char)*p))
-			break;
-		b = strtoul(p, &end, 16);
-		if (b > 255 || end - p > 2 || *end != (i < 5 ? ':' : '\0'))
-			break;
-		m = m << 8 | b;
-		if (i == 5)
-			return m;
-		p = end + 1;
-	}
-	cli_usage(CMD, "--gateway-mac wants aa:bb:cc:dd:ee:ff, not '%s'", s);
-}
-
 static const char **push(const char **v, unsigned *n, const char *s)
 {
 	const char **nv = realloc(v, (*n + 1) * sizeof(*v));
@@ -220,7 +177,7 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 			break;
 		}
 		case 'G':
-			so->gateway_mac = parse_mac(optarg);
+			so->gateway_mac = cli_opt_mac(CMD, "--gateway-mac", optarg);
 			so->has_gateway_mac = true;
 			break;
 		case O_RATE:
@@ -351,10 +308,10 @@ int cmd_traceroute(int argc, char **argv)
 							    o.to.scan.rate_pps), why) : "max");
 	why[0] = '\0';
 	o.to.targets = set;
-	o.to.scan.stop = &tr_stop;
+	o.to.scan.stop = &cli_job_stop;
 	o.to.scan.progress = progress;
 	o.to.scan.arg = &o;
-	catch_signals();
+	cli_catch_job_signals();
 	err = wc_trace(&o.to, &tr, &st, why);
 	if (err) {
 		if (err == -EPERM || err == -EACCES)
@@ -371,7 +328,7 @@ int cmd_traceroute(int argc, char **argv)
 				"beyond the targets left out) in %.2f s (%.0f pps), %llu "
 				"replies, %zu targets answered, %llu reached, %zu links, %llu drops, "
 				"%.2f s in all, cooldown %.2f s\n",
-			tr_stop ? "stopped" : "done", (unsigned long long)st.sent,
+			cli_job_stop ? "stopped" : "done", (unsigned long long)st.sent,
 			(unsigned long long)wc_trace_preprobes(tr), (unsigned long long)wc_trace_skipped(tr),
 			st.send_s,
 			st.send_s > 0 ? (double)st.sent / st.send_s : 0.0,
@@ -383,5 +340,5 @@ int cmd_traceroute(int argc, char **argv)
 	free(o.tg.targets);
 	free(o.tg.inputs);
 	free(o.tg.blocklists);
-	return tr_stop ? 130 : 0;
+	return cli_job_stop ? 130 : 0;
 }
