@@ -197,6 +197,17 @@ static void json_layer(struct wc_sb *sb, const struct wc_pkt *p, unsigned li)
 	wc_sb_putc(sb, '}');
 }
 
+int wc_fmt_field_json(const struct wc_pkt *p, unsigned li, unsigned fi, char *out, size_t cap)
+{
+	struct wc_sb sb;
+
+	if (!p || li >= p->nlayers || fi >= p->l[li].proto->nfields)
+		return -EINVAL;
+	wc_sb_init(&sb, out, cap);
+	json_value(&sb, p, li, fi);
+	return wc_sb_result(&sb);
+}
+
 int wc_fmt_json(const struct wc_pkt *p, char *out, size_t cap)
 {
 	struct wc_sb sb;

@@ -75,7 +75,8 @@ static const char *kind_name(const struct wc_field *f)
 		[WC_K_UINT] = "int", [WC_K_XINT] = "hex int", [WC_K_ENUM] = "enum",
 		[WC_K_FLAGS] = "flags", [WC_K_MAC] = "MAC", [WC_K_IPV4] = "IPv4",
 		[WC_K_IPV6] = "IPv6", [WC_K_BYTES] = "bytes", [WC_K_TCPOPTS] = "TCP options",
-		[WC_K_IPOPTS] = "IP options",
+		[WC_K_IPOPTS] = "IP options", [WC_K_DNSNAME] = "DNS name", [WC_K_DNSTXT] = "DNS text",
+		[WC_K_RRLIST] = "DNS records", [WC_K_DHCPOPTS] = "DHCP options",
 	};
 	return f->kind < sizeof(names) / sizeof(names[0]) && names[f->kind] ? names[f->kind] : "?";
 }

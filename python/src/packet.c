@@ -147,17 +147,51 @@ static PyObject *tcpopts_value(const uint8_t *b, size_t n)
 	return list;
 }
 
-/* Field fi of layer l as Python: integers for integer kinds (enums and flags too, as their
- * numbers), str for addresses, bytes for byte kinds, Scapy's [(name, value)] for TCP
- * options; None for a conditional field the packet does not have (Scapy's None). */
-static PyObject *field_value(const struct wc_layer *l, unsigned fi)
+/* A field in the JSON view's shape, as Python objects (json.loads of wc_fmt_field_json): the
+ * kinds with structure of their own (DNS records, TXT strings, DHCP options). */
+static PyObject *json_field_value(const struct wc_pkt *p, unsigned li, unsigned fi)
 {
+	char buf[4096], *t = buf;
+	int n = wc_fmt_field_json(p, li, fi, buf, sizeof(buf));
+	PyObject *mod, *str, *v = NULL;
+
+	if (n < 0)
+		return wcpy_oserror(n, "field", NULL);
+	if ((size_t)n >= sizeof(buf)) {
+		if (!(t = malloc((size_t)n + 1)))
+			return PyErr_NoMemory();
+		wc_fmt_field_json(p, li, fi, t, (size_t)n + 1);
+	}
+	str = PyUnicode_FromStringAndSize(t, n);
+	if (t != buf)
+		free(t);
+	mod = str ? PyImport_ImportModule("json") : NULL;
+	if (mod)
+		v = PyObject_CallMethod(mod, "loads", "O", str);
+	Py_XDECREF(mod);
+	Py_XDECREF(str);
+	return v;
+}
+
+/* Field fi of layer li as Python: integers for integer kinds (enums and flags too, as their
+ * numbers), str for addresses, bytes for byte kinds and DNS names (Scapy's b'a.example.'),
+ * Scapy's [(name, value)] for TCP options, the JSON view's shape for DNS records, TXT
+ * strings and DHCP options; None for a conditional field the packet does not have. */
+static PyObject *field_value(const struct wc_pkt *p, unsigned li, unsigned fi)
+{
+	const struct wc_layer *l = &p->l[li];
 	const struct wc_field *f = &l->proto->fields[fi];
 	const struct wc_val *v = &l->v[fi];
 	char s[64];
 
-	if (!(l->here & (1u << fi)))
-		Py_RETURN_NONE;
+	if (!(l->here & (1u << fi))) {
+		/* a list Scapy's dissection never reached is still there, empty (WC_FF_LIST) */
+		if (!(f->flags & WC_FF_LIST))
+			Py_RETURN_NONE;
+		if (f->kind == WC_K_BYTES)
+			return PyBytes_FromStringAndSize("", 0);
+		return json_field_value(p, li, fi);
+	}
 	switch (f->kind) {
 	case WC_K_MAC:
 		snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", (unsigned)(v->u >> 40) & 255,
@@ -178,6 +212,18 @@ static PyObject *field_value(const struct wc_layer *l, unsigned fi)
 		return PyBytes_FromStringAndSize((const char *)v->b, v->blen);
 	case WC_K_TCPOPTS:
 		return tcpopts_value(v->b, v->blen);
+	case WC_K_DNSNAME: { /* the JSON view has the text's hex */
+		PyObject *hex = json_field_value(p, li, fi), *b = NULL;
+
+		if (hex)
+			b = PyObject_CallMethod((PyObject *)&PyBytes_Type, "fromhex", "O", hex);
+		Py_XDECREF(hex);
+		return b;
+	}
+	case WC_K_DNSTXT:
+	case WC_K_RRLIST:
+	case WC_K_DHCPOPTS:
+		return json_field_value(p, li, fi);
 	default:
 		return PyLong_FromUnsignedLongLong(v->u);
 	}
@@ -234,7 +280,8 @@ static int field_by_name(const struct wc_layer *l, const char *name)
 
 static PyObject *layer_getattro(WcLayer *self, PyObject *name)
 {
-	const struct wc_layer *l = layer_of(self);
+	const struct wc_pkt *d = dissected(self->pkt);
+	const struct wc_layer *l = d ? &d->l[self->li] : NULL;
 	const char *s = PyUnicode_AsUTF8AndSize(name, NULL);
 	int fi;
 
@@ -242,13 +289,14 @@ static PyObject *layer_getattro(WcLayer *self, PyObject *name)
 		return NULL;
 	/* fields first (Scapy's Packet.__getattr__ order), then methods */
 	if (s[0] != '_' && (fi = field_by_name(l, s)) >= 0)
-		return field_value(l, (unsigned)fi);
+		return field_value(d, self->li, (unsigned)fi);
 	return PyObject_GenericGetAttr((PyObject *)self, name);
 }
 
 static PyObject *layer_fields(WcLayer *self, void *closure)
 {
-	const struct wc_layer *l = layer_of(self);
+	const struct wc_pkt *pk = dissected(self->pkt);
+	const struct wc_layer *l = pk ? &pk->l[self->li] : NULL;
 	PyObject *d = l ? PyDict_New() : NULL;
 
 	(void)closure;
@@ -257,7 +305,7 @@ static PyObject *layer_fields(WcLayer *self, void *closure)
 
 		if (field_by_name(l, l->proto->fields[i].name) != (int)i)
 			continue; /* another field of that name is the one present */
-		v = field_value(l, i);
+		v = field_value(pk, self->li, i);
 
 		if (!v || PyDict_SetItemString(d, l->proto->fields[i].name, v) < 0) {
 			Py_XDECREF((PyObject *)v);

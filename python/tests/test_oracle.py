@@ -60,7 +60,7 @@ def as_expect(v):
     """A Python field value in the expectations' JSON shape."""
     if isinstance(v, bytes):
         return v.hex()
-    if isinstance(v, list):  # TCP options: [(name, value)]
+    if isinstance(v, list) and all(isinstance(x, tuple) for x in v):  # TCP options: [(name, value)]
         out = []
         for name, val in v:
             if isinstance(val, bytes):

@@ -76,6 +76,8 @@ void wc_sb_ports(struct wc_sb *sb, const struct wc_pkt *p, unsigned li);
  * as name when Scapy knows none; IP options as the hex of their bytes. A layer whose
  * status is not OK has "status":"truncated" or "malformed". Always valid JSON. */
 int wc_fmt_json(const struct wc_pkt *p, char *out, size_t cap);
+/* One field's value (field fi of layer li) as wc_fmt_json writes it, alone. */
+int wc_fmt_field_json(const struct wc_pkt *p, unsigned li, unsigned fi, char *out, size_t cap);
 
 /* One field's value as text. names=true: as show writes it (Scapy's i2repr); false:
  * the plain value (integers in decimal, addresses as text, bytes in hex, options as
