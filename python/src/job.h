@@ -23,10 +23,20 @@ struct wcpy_job {
 	pthread_cond_t cv;
 	bool started, done;
 	PyObject *exc;                  /* another exception from a signal handler */
+	int sig_slot;                   /* wcpy_job_own_sigint's slot, or -1 */
+	unsigned sig_seen;              /* of that slot's Ctrl-Cs, those counted in interrupts */
 };
 
 /* Start fn on its thread. Returns 0, or -1 with an exception set. */
 int wcpy_job_start(struct wcpy_job *j);
+/* For a job whose results Python code consumes between waits (scan()'s iterator): while it
+ * runs, the first Ctrl-C sets its stop flag from a C signal handler of ours, wherever the
+ * interpreter is, instead of raising KeyboardInterrupt in the loop's body; a later Ctrl-C goes
+ * on to Python's handler (KeyboardInterrupt: in a wait, the second stop; in the caller's code,
+ * raised there, so a stuck loop body can still be broken). Only on the main thread and only
+ * while SIGINT has Python's default handler: a handler of the user's is left alone.
+ * wcpy_job_join gives SIGINT back. */
+void wcpy_job_own_sigint(struct wcpy_job *j);
 /* Wait up to ms milliseconds (GIL released) for the job to end or for `cond` (evaluated
  * under the job's mutex; NULL: none) to hold; then run the signal handlers. Returns 1 when
  * the job has ended, else 0. */

@@ -4,7 +4,8 @@
  * iterator hands them out as tuples while the scan runs. Ctrl-C while the iterator waits sets
  * the scan's stop flag, as the CLI's first Ctrl-C does: no more probes, the answers to those
  * sent still come in during the cooldown and are handed out; a second Ctrl-C cuts the
- * cooldown. Then the iteration ends (or, with chainCC=True, raises KeyboardInterrupt). */
+ * cooldown. Then the iteration ends (or, with chainCC=True, raises KeyboardInterrupt). The
+ * first Ctrl-C does so also while the loop's body runs (wcpy_job_own_sigint). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -458,6 +459,8 @@ PyObject *wcpy_scan_start(PyObject *self, PyObject *args, PyObject *kw)
 		Py_DECREF((PyObject *)o);
 		goto fail;
 	}
+	/* the results are consumed by Python code: Ctrl-C there must stop the scan too */
+	wcpy_job_own_sigint(&s->j);
 	o->s = s;
 	return (PyObject *)o;
 fail:

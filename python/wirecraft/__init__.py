@@ -390,7 +390,8 @@ def scan(iface=None, targets=None, ports=None, probe="tcp-syn", rate=10000, retr
     documentation, ...) are skipped unless allow_reserved=True (or a list of CIDRs), as the
     CLI does. Ctrl-C stops sending, the answers still due are yielded, and the iteration
     ends (chainCC=True: KeyboardInterrupt is raised at the end); a second Ctrl-C cuts the
-    wait short. cooldown: seconds after the last probe (None: adaptive). source_ip: our
+    wait short. The first Ctrl-C does this also while the loop's body runs; a second one
+    there raises KeyboardInterrupt in the body. cooldown: seconds after the last probe (None: adaptive). source_ip: our
     address per family instead of the interface's; dry_run=FILE writes the probes to a pcap
     file and sends nothing.
     """

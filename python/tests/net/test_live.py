@@ -150,7 +150,7 @@ CHILD = textwrap.dedent("""
     import wirecraft as wc
     iface, what = sys.argv[1], sys.argv[2]
     t0 = time.monotonic()
-    if what == "scan":
+    if what.startswith("scan"):
         s = wc.scan(iface=iface, targets="198.19.16.0/20", ports="80", rate=400,
                     allow_reserved=True)
         n = 0
@@ -158,6 +158,12 @@ CHILD = textwrap.dedent("""
             n += 1
             if n == 1:
                 print("first", flush=True)
+            if what == "scan-busy":  # the Ctrl-C lands in the loop's body, not in a wait
+                t = time.monotonic()
+                while time.monotonic() - t < 0.0015:  # 60% of the 2.5 ms between results
+                    pass
+            elif what == "scan-stuck" and n == 1:
+                time.sleep(60)  # only the second Ctrl-C gets it out of here
         st = s.stats
     elif what == "sniff":
         ps = wc.sniff(iface=iface, filter="udp port 9", timeout=30,
@@ -174,7 +180,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("what", ["scan", "sr", "sniff"])
+@pytest.mark.parametrize("what", ["scan", "scan-busy", "sr", "sniff"])
 def test_ctrl_c_stops_cleanly(iface, what, tmp_path):
     f = tmp_path / "child.py"
     f.write_text(CHILD)
@@ -191,7 +197,7 @@ def test_ctrl_c_stops_cleanly(iface, what, tmp_path):
     st = o["stats"]
     # 4096 probes at 400/s would take 10 s: stopped well before, every probe sent answered
     assert stopped_in < 8, stopped_in
-    if what == "scan":
+    if what.startswith("scan"):
         assert st["interrupted"] and st["interrupts"] == 1
         assert 0 < st["sent"] < 4096 and o["n"] == st["results"] >= st["sent"] - 2
     elif what == "sniff":
@@ -202,6 +208,21 @@ def test_ctrl_c_stops_cleanly(iface, what, tmp_path):
     link = subprocess.run(["ip", "-d", "link", "show", iface], capture_output=True,
                           text=True).stdout
     assert "xdp" not in link
+
+
+def test_second_ctrl_c_breaks_a_stuck_loop_body(iface, tmp_path):
+    # the first Ctrl-C only stops the scan (the body sleeps on); the second is Python's
+    f = tmp_path / "child.py"
+    f.write_text(CHILD)
+    p = subprocess.Popen([sys.executable, str(f), iface, "scan-stuck"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=py_env())
+    assert p.stdout.readline().strip() == "first"
+    p.send_signal(signal.SIGINT)
+    time.sleep(1.0)
+    assert p.poll() is None
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=20)
+    assert p.returncode != 0 and "KeyboardInterrupt" in err and "time.sleep(60)" in err, err
 
 
 def test_errors_are_exceptions(iface):
