@@ -1,6 +1,6 @@
 # Static analysis and the clang build (issue 6, requirement 7). Included by the Makefile after
 # mk/bpf.mk (the library's skeleton headers must exist to analyse user/xdp.c and friends).
-#   make lint        clang-tidy (.clang-tidy) on every source of user/ and tools/, one stamp per
+#   make lint        clang-tidy (.clang-tidy) on every source of user/, tools/ and python/src, one stamp per
 #                    file in $(B)/lint so that a second run redoes only what changed; then
 #                    cppcheck (tests/lint/wirecraft.cfg, tests/lint/cppcheck.supp). bpf/ is the
 #                    verifier's and tests/bpf's, not this.
@@ -13,10 +13,13 @@ CLANG_TIDY ?= clang-tidy
 CPPCHECK   ?= cppcheck
 LINT_DIR   := $(B)/lint
 LINT_JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
-LINT_SRCS  := $(LIB_SRCS) $(TOOL_SRCS)
+# The Python module's C (python/src) too: it is the library's code as much as the CLI is. (Its
+# own makefile, mk/python.mk, is read after this one: hence the wildcard, not PY_SRCS.)
+LINT_PY_SRCS := $(wildcard python/src/*.c)
+LINT_SRCS  := $(LIB_SRCS) $(TOOL_SRCS) $(LINT_PY_SRCS)
 LINT_STAMPS := $(LINT_SRCS:%.c=$(LINT_DIR)/tidy/%.ok)
 # Any header may change what a file means: a stamp is redone when one does.
-LINT_HDRS  := $(wildcard user/*.h user/include/wirecraft/*.h user/proto/*.h tools/*.h bpf/*.h)
+LINT_HDRS  := $(wildcard user/*.h user/include/wirecraft/*.h user/proto/*.h tools/*.h bpf/*.h python/src/*.h)
 # The skeletons are generated code: system headers, so their findings are not ours. bpf/ for
 # the headers it shares with userspace (bpf/cookie.h), outside the analysed set too.
 LINT_CFLAGS := -std=gnu11 $(CPPFLAGS) -Ibpf -isystem $(B)/bpf -DWC_VERSION=\"lint\"
@@ -33,18 +36,23 @@ lint-tidy: $(LINT_STAMPS)
 $(LINT_DIR)/tidy/%.ok: %.c .clang-tidy tests/lint/tidy.sh $(LINT_HDRS) | $(BPF_SKELS)
 	@mkdir -p $(@D)
 	@echo "clang-tidy $<"
-	@CLANG_TIDY=$(CLANG_TIDY) tests/lint/tidy.sh $< $(LINT_CFLAGS)
+	@CLANG_TIDY=$(CLANG_TIDY) tests/lint/tidy.sh $< $(LINT_CFLAGS) $(LINT_EXTRA)
 	@touch $@
+
+# Python's headers, as system headers (their findings are CPython's). A recursive variable:
+# PY_INC is set by mk/python.mk, read after this file.
+$(LINT_PY_SRCS:%.c=$(LINT_DIR)/tidy/%.ok): LINT_EXTRA = -isystem $(PY_INC)
 
 # -D_Noreturn: cppcheck 2.10 does not know C11's _Noreturn, and without it every cli_die()
 # looks like it returns. Giving a -D also limits cppcheck to the one configuration we build.
+# --library=python: cppcheck's own description of CPython's macros (Py_RETURN_NONE returns).
 lint-cppcheck: | $(BPF_SKELS)
 	@mkdir -p $(LINT_DIR)/cppcheck
 	$(CPPCHECK) --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
-		--inline-suppr --library=tests/lint/wirecraft.cfg \
+		--inline-suppr --library=tests/lint/wirecraft.cfg --library=python \
 		--suppressions-list=tests/lint/cppcheck.supp --cppcheck-build-dir=$(LINT_DIR)/cppcheck \
 		-D_Noreturn='__attribute__((noreturn))' -j$(LINT_JOBS) --template=gcc \
-		$(CPPFLAGS) -Ibpf user tools
+		$(CPPFLAGS) -Ibpf user tools python/src
 
 # The sanitizer objects are only ever prerequisites of the unit tests' pattern rule, which makes
 # them intermediate files that make deletes after each run: kept, so that a second run of

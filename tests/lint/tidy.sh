@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # clang-tidy on one source file, for mk/lint.mk: prints the findings that are in the project's
-# own files (user/, tools/) and fails if there are any, or if clang-tidy could not run.
+# own files (user/, tools/, python/src/) and fails if there are any, or if clang-tidy could not run.
 # Findings in generated or foreign headers (libbpf skeletons under build/, bpf/ shared headers,
 # checked by the verifier instead) are not ours to fix here and are dropped.
 #   tests/lint/tidy.sh SOURCE [COMPILER FLAGS...]
@@ -12,13 +12,14 @@ root=$(pwd)
 out=$("$tidy" --quiet "$src" -- "$@" 2>&1)
 rc=$?
 # user/../bpf/cookie.h is bpf/'s, not user/'s
-ours=$(printf '%s\n' "$out" | grep -E "^($root/)?(user|tools)/[^:]*:[0-9]+:[0-9]+: (warning|error):" |
+ours=$(printf '%s\n' "$out" | grep -E "^($root/)?(user|tools|python)/[^:]*:[0-9]+:[0-9]+: (warning|error):" |
 	grep -v '/\.\./' || true)
 if [ -n "$ours" ]; then
 	# the whole report: the notes under each finding explain the path the analyzer took
 	printf '%s\n' "$out" | awk -v root="$root/" '
 		/^[^ ].*:[0-9]+:[0-9]+: (warning|error):/ { keep = (index($0, root "user/") == 1 ||
-			index($0, root "tools/") == 1 || $0 ~ /^(user|tools)\//) && $0 !~ /\/\.\.\// }
+			index($0, root "tools/") == 1 || index($0, root "python/") == 1 ||
+			$0 ~ /^(user|tools|python)\//) && $0 !~ /\/\.\.\// }
 		keep' >&2
 	exit 1
 fi
