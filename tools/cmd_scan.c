@@ -401,15 +401,6 @@ static void pick_probe(struct scan_cli *o)
 {
 	static const struct {
 		const char *name;
-		enum wc_probe_kind k;
-	} kinds[] = {
-		{"tcp-syn", WC_PROBE_TCP_SYN},       {"syn", WC_PROBE_TCP_SYN},
-		{"tcp-ack", WC_PROBE_TCP_ACK},       {"icmp-echo", WC_PROBE_ICMP_ECHO},
-		{"icmpv6-echo", WC_PROBE_ICMP6_ECHO}, {"icmp6-echo", WC_PROBE_ICMP6_ECHO},
-		{"udp", WC_PROBE_UDP},
-	};
-	static const struct {
-		const char *name;
 		enum wc_tcp_preset p;
 	} oses[] = {
 		{"linux", WC_TCP_LINUX}, {"windows", WC_TCP_WINDOWS}, {"bsd", WC_TCP_BSD},
@@ -421,11 +412,8 @@ static void pick_probe(struct scan_cli *o)
 	po->sz = sizeof(*po);
 	po->kind = WC_PROBE_TCP_SYN;
 	if (o->probe) {
-		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			if (!strcmp(o->probe, kinds[i].name))
-				break;
-		if (i < sizeof(kinds) / sizeof(kinds[0])) {
-			po->kind = kinds[i].k;
+		if (!wc_probe_kind_parse(o->probe, &po->kind)) {
+			/* a built-in probe */
 		} else if (!strncmp(o->probe, "udp:", 4)) {
 			o->udp_module = wc_udp_module_find(o->probe + 4);
 			if (!o->udp_module)
@@ -513,24 +501,15 @@ static void pick_probe(struct scan_cli *o)
 	}
 }
 
-/* What the probe needs to know before the scan: ports or not, the expression's own port.
- * A throwaway build with stand-in addresses answers (and reports a bad expression early). */
+/* What the probe needs to know before the scan: ports or not, the expression's own port
+ * (and a bad expression reported early). */
 static void probe_shape(struct scan_cli *o, bool *has_ports, uint16_t *expr_port)
 {
-	struct wc_probe_opts po = o->so.probe;
-	struct wc_probe *p;
-	char why[160] = "";
-	int err;
+	char why[WC_PROBE_WHY] = "";
+	int err = wc_probe_shape(&o->so.probe, has_ports, expr_port, why);
 
-	po.has_src4 = po.has_src6 = true;
-	po.src4[0] = 198, po.src4[1] = 18, po.src4[3] = 1;
-	po.src6[0] = 0x20, po.src6[1] = 0x01, po.src6[2] = 0x0d, po.src6[3] = 0xb8, po.src6[15] = 1;
-	err = wc_probe_new(&po, &p, why);
 	if (err)
 		cli_die(CMD, "%s", why[0] ? why : strerror(-err));
-	*has_ports = wc_probe_has_ports(p);
-	*expr_port = wc_probe_expr_port(p);
-	wc_probe_free(p);
 }
 
 /* ---- the target space ---------------------------------------------------------------------- */

@@ -829,6 +829,47 @@ const char *wc_probe_name(const struct wc_probe *p)
 	return kind_names[p->kind];
 }
 
+int wc_probe_kind_parse(const char *name, enum wc_probe_kind *kind)
+{
+	static const struct {
+		const char *name;
+		enum wc_probe_kind k;
+	} aliases[] = {{"syn", WC_PROBE_TCP_SYN}, {"icmp6-echo", WC_PROBE_ICMP6_ECHO}};
+
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (i != WC_PROBE_EXPR && !strcmp(name, kind_names[i])) {
+			*kind = (enum wc_probe_kind)i;
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(name, aliases[i].name)) {
+			*kind = aliases[i].k;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int wc_probe_shape(const struct wc_probe_opts *o, bool *has_ports, uint16_t *expr_port,
+		   char *why)
+{
+	struct wc_probe_opts po = *o;
+	struct wc_probe *p = NULL;
+	int err;
+
+	po.has_src4 = po.has_src6 = true;
+	memset(po.src4, 0, sizeof(po.src4));
+	memset(po.src6, 0, sizeof(po.src6));
+	po.src4[0] = 198, po.src4[1] = 18, po.src4[3] = 1;
+	po.src6[0] = 0x20, po.src6[1] = 0x01, po.src6[2] = 0x0d, po.src6[3] = 0xb8, po.src6[15] = 1;
+	err = wc_probe_new(&po, &p, why);
+	if (err || !p)
+		return err ? err : -EINVAL;
+	*has_ports = wc_probe_has_ports(p);
+	*expr_port = wc_probe_expr_port(p);
+	wc_probe_free(p);
+	return 0;
+}
+
 bool wc_probe_has_ports(const struct wc_probe *p)
 {
 	return p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP;

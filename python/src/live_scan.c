@@ -185,26 +185,12 @@ static int ports_arg(PyObject *o, struct wc_ports *p)
 
 static int probe_arg(struct scan_job *s, const char *probe)
 {
-	static const struct {
-		const char *name;
-		enum wc_probe_kind k;
-	} kinds[] = {
-		{"tcp-syn", WC_PROBE_TCP_SYN},       {"syn", WC_PROBE_TCP_SYN},
-		{"tcp-ack", WC_PROBE_TCP_ACK},       {"icmp-echo", WC_PROBE_ICMP_ECHO},
-		{"icmpv6-echo", WC_PROBE_ICMP6_ECHO}, {"icmp6-echo", WC_PROBE_ICMP6_ECHO},
-		{"udp", WC_PROBE_UDP},
-	};
 	struct wc_probe_opts *po = &s->so.probe;
 
 	po->sz = sizeof(*po);
 	po->kind = WC_PROBE_TCP_SYN;
-	if (!probe)
+	if (!probe || !wc_probe_kind_parse(probe, &po->kind))
 		return 0;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(probe, kinds[i].name)) {
-			po->kind = kinds[i].k;
-			return 0;
-		}
 	if (!strchr(probe, '(')) {
 		PyErr_Format(PyExc_ValueError, "probe '%s': tcp-syn, tcp-ack, icmp-echo, icmpv6-echo, "
 			     "udp or an expression", probe);
@@ -219,29 +205,20 @@ static int probe_arg(struct scan_job *s, const char *probe)
 	return 0;
 }
 
-/* Ports or not, and an expression's own port: a throwaway probe with stand-in addresses
- * answers (and reports a bad expression before anything is opened), as the CLI does. */
+/* Ports or not, and an expression's own port (and a bad expression reported before anything
+ * is opened), as the CLI asks. */
 static int probe_shape(struct scan_job *s, bool *has_ports, uint16_t *expr_port)
 {
-	struct wc_probe_opts po = s->so.probe;
-	struct wc_probe *p;
-	char why[160] = "";
-	int err;
+	char why[WC_PROBE_WHY] = "";
+	int err = wc_probe_shape(&s->so.probe, has_ports, expr_port, why);
 
-	po.has_src4 = po.has_src6 = true;
-	po.src4[0] = 198, po.src4[1] = 18, po.src4[3] = 1;
-	po.src6[0] = 0x20, po.src6[1] = 0x01, po.src6[2] = 0x0d, po.src6[3] = 0xb8, po.src6[15] = 1;
-	err = wc_probe_new(&po, &p, why);
 	if (err) {
-		if (err == -EINVAL && po.kind == WC_PROBE_EXPR)
+		if (err == -EINVAL && s->so.probe.kind == WC_PROBE_EXPR)
 			PyErr_Format(wcpy.expr_error, "probe: %s", why[0] ? why : "invalid expression");
 		else
 			wcpy_oserror(err, "probe", why);
 		return -1;
 	}
-	*has_ports = wc_probe_has_ports(p);
-	*expr_port = wc_probe_expr_port(p);
-	wc_probe_free(p);
 	return 0;
 }
 

@@ -559,12 +559,59 @@ static void test_expr(void **state)
 	assert_int_equal(wc_probe_new(&o, &p, why), -EADDRNOTAVAIL);
 }
 
+/* The names the CLI and the Python module take, and a probe's shape without addresses. */
+static void test_kind_and_shape(void **state)
+{
+	static const struct {
+		const char *name;
+		int rc;
+		enum wc_probe_kind k;
+	} names[] = {
+		{"tcp-syn", 0, WC_PROBE_TCP_SYN},       {"syn", 0, WC_PROBE_TCP_SYN},
+		{"tcp-ack", 0, WC_PROBE_TCP_ACK},       {"icmp-echo", 0, WC_PROBE_ICMP_ECHO},
+		{"icmpv6-echo", 0, WC_PROBE_ICMP6_ECHO}, {"icmp6-echo", 0, WC_PROBE_ICMP6_ECHO},
+		{"udp", 0, WC_PROBE_UDP},               {"expr", -ENOENT, 0},
+		{"udp:dns", -ENOENT, 0},                {"IP()/UDP()", -ENOENT, 0},
+		{"", -ENOENT, 0},                       {"TCP-SYN", -ENOENT, 0},
+	};
+	struct wc_probe_opts o = {.sz = sizeof(o)};
+	char why[WC_PROBE_WHY] = "";
+	enum wc_probe_kind k;
+	uint16_t port = 1;
+	bool ports = false;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		k = (enum wc_probe_kind)99;
+		assert_int_equal(wc_probe_kind_parse(names[i].name, &k), names[i].rc);
+		if (!names[i].rc)
+			assert_int_equal(k, names[i].k);
+	}
+	/* no source address given: stand-ins fill in, the caller's opts are left as they were */
+	o.kind = WC_PROBE_TCP_SYN;
+	assert_int_equal(wc_probe_shape(&o, &ports, &port, why), 0);
+	assert_true(ports);
+	assert_int_equal(port, 0);
+	assert_false(o.has_src4 || o.has_src6);
+	o.kind = WC_PROBE_ICMP6_ECHO;
+	assert_int_equal(wc_probe_shape(&o, &ports, &port, why), 0);
+	assert_false(ports);
+	o.kind = WC_PROBE_EXPR;
+	o.expr = "IPv6()/UDP(dport=5353)/b\"x\"";
+	assert_int_equal(wc_probe_shape(&o, &ports, &port, why), 0);
+	assert_true(ports);
+	assert_int_equal(port, 5353);
+	o.expr = "IP()/TCP(dport=[1,2])";
+	assert_int_equal(wc_probe_shape(&o, &ports, &port, why), -EINVAL);
+	assert_true(why[0] != 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp_syn), cmocka_unit_test(test_tcp_ack),
 		cmocka_unit_test(test_icmp),    cmocka_unit_test(test_udp),
-		cmocka_unit_test(test_expr),
+		cmocka_unit_test(test_expr),    cmocka_unit_test(test_kind_and_shape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

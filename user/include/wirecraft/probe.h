@@ -91,6 +91,16 @@ void wc_probe_free(struct wc_probe *p);
 
 /* "tcp-syn", "tcp-ack", "icmp-echo", "icmpv6-echo", "udp", "expr". */
 const char *wc_probe_name(const struct wc_probe *p);
+/* A built-in probe by its name: those above but "expr", and the aliases "syn" and
+ * "icmp6-echo". Returns 0, or -ENOENT (an expression, a "udp:" module: the caller's). */
+int wc_probe_kind_parse(const char *name, enum wc_probe_kind *kind);
+/* What a probe needs to know before a scan is set up, without any address: does it go to
+ * ports, and the expression's own destination port (0: none). A throwaway build with stand-in
+ * addresses (198.18.0.1, 2001:db8::1) answers, so a bad expression is reported (-EINVAL,
+ * why: WC_PROBE_WHY bytes) before anything is opened. */
+#define WC_PROBE_WHY 160
+int wc_probe_shape(const struct wc_probe_opts *o, bool *has_ports, uint16_t *expr_port,
+		   char *why);
 /* Does the probe go to ports (TCP, UDP)? If not, a scan's port list is the single port 0. */
 bool wc_probe_has_ports(const struct wc_probe *p);
 /* Can it probe addresses of this family (AF_INET, AF_INET6)? */
