@@ -19,7 +19,9 @@ static const char dissect_help[] =
 	"summary() line, or as one JSON array of layers per line.\n\n"
 	"Options:\n"
 	"  -r, --read FILE    read packets from a pcap or pcapng file\n"
-	"  -c, --count N      stop after N packets\n"
+	"  -f, --filter EXPR  with -r: only the packets that pass a tcpdump filter (libpcap's\n"
+	"                     syntax, for the file's link type)\n"
+	"  -c, --count N      stop after N packets (that passed the filter)\n"
 	"      --first LAYER  dissect starting at LAYER (default Ether; from a file, what its\n"
 	"                     link type says)\n"
 	"      --json         JSON: [{\"layer\":\"IP\",\"fields\":{...}},...]\n"
@@ -31,7 +33,7 @@ static const char dissect_help[] =
 enum out_mode { OUT_SHOW, OUT_SHOW_EXACT, OUT_JSON, OUT_SUMMARY };
 
 struct dissect_opts {
-	const char *read;
+	const char *read, *filter;
 	const struct wc_proto *first;
 	enum out_mode mode;
 	uint64_t count;
@@ -49,6 +51,7 @@ static void parse_opts(int argc, char **argv, struct dissect_opts *o)
 {
 	static const struct option lopts[] = {
 		{"read", required_argument, NULL, 'r'},  {"count", required_argument, NULL, 'c'},
+		{"filter", required_argument, NULL, 'f'},
 		{"first", required_argument, NULL, 'F'}, {"json", no_argument, NULL, 'J'},
 		{"summary", no_argument, NULL, 'M'},     {"no-status", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
@@ -57,10 +60,13 @@ static void parse_opts(int argc, char **argv, struct dissect_opts *o)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:c:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:c:f:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->read = optarg;
+			break;
+		case 'f':
+			o->filter = optarg;
 			break;
 		case 'c':
 			o->count = cli_opt_u64("dissect", "-c", optarg);
@@ -90,6 +96,8 @@ static void parse_opts(int argc, char **argv, struct dissect_opts *o)
 	}
 	if (o->read && optind < argc)
 		cli_usage("dissect", "give either -r FILE or HEX arguments, not both");
+	if (o->filter && !o->read)
+		cli_usage("dissect", "--filter is for -r FILE");
 	if (!o->read && optind >= argc)
 		cli_usage("dissect", "missing HEX, '-' or -r FILE");
 	if (o->no_status && o->mode == OUT_SHOW)
@@ -192,6 +200,10 @@ static void from_file(struct dissect_ctx *c)
 		wc_pcap_close_read(r);
 		cli_die(c->o.read, "link type %d is not one wirecraft dissects; try --first LAYER",
 			dlt);
+	}
+	if (wc_pcap_set_filter(r, c->o.filter, eb)) {
+		wc_pcap_close_read(r);
+		cli_usage("dissect", "%s", eb);
 	}
 	while (more(c) && (err = wc_pcap_next(r, &data, &len, NULL)) == 0) {
 		const struct wc_proto *first = c->o.first;

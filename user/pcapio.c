@@ -92,6 +92,29 @@ int wc_pcap_open_read(const char *path, struct wc_pcap_reader **out, char *errbu
 	return 0;
 }
 
+int wc_pcap_set_filter(struct wc_pcap_reader *r, const char *filter, char *errbuf)
+{
+	struct bpf_program prog;
+	int rc = 0;
+
+	if (!filter || !filter[strspn(filter, " \t\r\n")])
+		return 0;
+	/* An offline handle filters in pcap_next_ex once a program is set; libpcap keeps its
+	 * own copy of the program, so ours is freed at once. */
+	if (pcap_compile(r->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		if (errbuf)
+			snprintf(errbuf, WC_PCAP_ERRBUF, "filter: %s", pcap_geterr(r->pc));
+		return -EINVAL;
+	}
+	if (pcap_setfilter(r->pc, &prog) != 0) {
+		if (errbuf)
+			snprintf(errbuf, WC_PCAP_ERRBUF, "filter: %s", pcap_geterr(r->pc));
+		rc = -EINVAL;
+	}
+	pcap_freecode(&prog);
+	return rc;
+}
+
 int wc_pcap_next(struct wc_pcap_reader *r, const uint8_t **data, size_t *len,
 		 struct timespec *ts)
 {

@@ -153,7 +153,7 @@ static PyMethodDef mod_methods[] = {
 	{"_layers", mod_layers, METH_NOARGS, "[(name, title)] of every layer."},
 	{"_fields", mod_fields, METH_O, "[(name, kind, bits, default)] of one layer."},
 	{"_PcapReader", (PyCFunction)(void (*)(void))wcpy_rdpcap_iter, METH_VARARGS | METH_KEYWORDS,
-	 "_PcapReader(filename): an iterator of the file's Packets."},
+	 "_PcapReader(filename, filter=None): an iterator of the file's Packets that pass filter."},
 	{"wrpcap", (PyCFunction)(void (*)(void))wcpy_wrpcap, METH_VARARGS | METH_KEYWORDS,
 	 "wrpcap(filename, pkt): write packets (a Packet, bytes, a PacketSet or an iterable of\n"
 	 "them) to a pcap file; it appears under its name only complete."},

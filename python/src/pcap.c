@@ -36,17 +36,19 @@ static void reader_dealloc(WcReader *r)
 	Py_DECREF((PyObject *)tp);
 }
 
-/* _PcapReader(filename) */
+/* _PcapReader(filename, filter=None) */
 PyObject *wcpy_rdpcap_iter(PyObject *self, PyObject *args, PyObject *kw)
 {
-	static char *kwl[] = {"filename", NULL};
+	static char *kwl[] = {"filename", "filter", NULL};
 	char eb[WC_PCAP_ERRBUF] = "";
+	const char *filter = NULL;
 	PyObject *path;
 	WcReader *r;
 	int err;
 
 	(void)self;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&", kwl, PyUnicode_FSConverter, &path))
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|z", kwl, PyUnicode_FSConverter, &path,
+					 &filter))
 		return NULL;
 	if (!(r = PyObject_New(WcReader, wcpy.reader_type))) {
 		Py_DECREF((PyObject *)path);
@@ -69,6 +71,13 @@ PyObject *wcpy_rdpcap_iter(PyObject *self, PyObject *args, PyObject *kw)
 		return NULL;
 	}
 	Py_DECREF((PyObject *)path);
+	/* A bad filter is the caller's expression, not the file's: ValueError, as for a bad
+	 * filter of a live capture. */
+	if (wc_pcap_set_filter(r->r, filter, eb)) {
+		PyErr_SetString(PyExc_ValueError, eb);
+		Py_DECREF((PyObject *)r);
+		return NULL;
+	}
 	return (PyObject *)r;
 }
 

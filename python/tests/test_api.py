@@ -2,6 +2,7 @@
 import errno
 import json
 import os
+import subprocess
 import time
 
 import pytest
@@ -124,6 +125,34 @@ def test_pcap_roundtrip(tmp_path):
     assert len(wc.rdpcap(str(f), count=1)) == 1
     with wc.PcapReader(str(f)) as r:
         assert r.read_packet() is not None
+
+
+def test_offline_filter(tmp_path):
+    """sniff(offline=, filter=) and PcapReader(filter=): libpcap's filter, compiled for the
+    file's link type, keeps what tcpdump -r keeps."""
+    f = tmp_path / "syn.pcap"
+    wc.wrpcap(str(f), wc.build(SYN))
+    for flt, want in [("tcp dst port 80", 256), ("dst host 198.18.0.7 and dst port 22", 1),
+                      ("udp", 0), ("", 512), (None, 512)]:
+        got = wc.sniff(offline=str(f), filter=flt)
+        assert len(got) == want, flt
+        if flt:
+            assert flt != "tcp dst port 80" or all(p["TCP"].dport == 80 for p in got)
+            td = subprocess.run(["tcpdump", "-nr", str(f), flt], capture_output=True, text=True)
+            assert td.returncode == 0 and len(td.stdout.splitlines()) == want, flt
+    with wc.PcapReader(str(f), filter="dst host 198.18.0.9") as r:
+        assert [p["IP"].dst for p in r] == ["198.18.0.9", "198.18.0.9"]
+    # a raw-IP capture: the filter is compiled for its link type, not for Ethernet
+    wc.wrpcap(str(f), wc.build('IP(src="198.18.0.1", dst="198.18.0.2")/UDP(dport=[1000,1001])'))
+    got = wc.sniff(offline=str(f), filter="udp dst port 1001")
+    assert len(got) == 1 and got[0]["UDP"].dport == 1001
+    # count and lfilter apply after the filter, as in Scapy
+    assert len(wc.sniff(offline=str(f), filter="udp", count=1)) == 1
+    for bad in ["tcp dst port", "nonsense here", "ether proto 99999"]:
+        with pytest.raises(ValueError, match="^filter: "):
+            wc.sniff(offline=str(f), filter=bad)
+    with pytest.raises(ValueError, match="^filter: "):
+        wc.PcapReader(str(f), filter="port 80 and")
 
 
 def test_ls(capsys):

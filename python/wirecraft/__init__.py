@@ -70,10 +70,13 @@ class PcapReader:
 
         with wc.PcapReader("in.pcap") as r:
             for p in r: ...
+
+    filter (tcpdump syntax, compiled by libpcap for the file's link type) keeps only the
+    packets that pass it; a bad one raises ValueError.
     """
 
-    def __init__(self, filename):
-        self._r = _c._PcapReader(filename)
+    def __init__(self, filename, filter=None):
+        self._r = _c._PcapReader(filename, filter=filter)
 
     def __iter__(self):
         return self
@@ -287,9 +290,7 @@ def sniff(count=0, store=True, offline=None, prn=None, lfilter=None, filter=None
     """
     out = PacketList(name="Sniffed")
     if offline is not None:
-        if filter:
-            raise ValueError("filter= is for live captures")
-        source = PcapReader(offline)
+        source = PcapReader(offline, filter=filter)
         nxt = lambda t: next(source, None)  # noqa: E731
         done_at_none = True
     else:

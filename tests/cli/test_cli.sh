@@ -110,10 +110,19 @@ if command -v tcpdump >/dev/null; then
 	n=$(tcpdump -nr "$TMP/cap/a.pcap" 2>/dev/null | wc -l)
 	expect_eq "tcpdump reads it" "$n" 2
 fi
+# -f: libpcap's filter over the file, compiled for its link type
+run "dissect -r -f" 0 "$W" dissect -r "$TMP/cap/a.pcap" -f "dst host 198.18.0.1" --summary &&
+	expect_eq "dissect -r -f" "$OUT" "Ether / IP / UDP 198.18.0.1:1234 > 198.18.0.1:5678"
+run "dissect -r -f none" 0 "$W" dissect -r "$TMP/cap/a.pcap" --filter tcp --summary &&
+	expect_eq "dissect -r -f none" "$OUT" ""
+run "bad filter" 2 "$W" dissect -r "$TMP/cap/a.pcap" -f "port 80 and" && expect_one_line_error "bad filter"
+run "filter without -r" 2 "$W" dissect -f udp 00 && expect_one_line_error "filter without -r"
 # Raw IP when the first layer is not Ether: the link type says so.
 run "build -w raw" 0 "$W" build -w "$TMP/cap/r.pcap" 'IP(src="198.18.0.1",dst="198.18.0.2")/TCP(dport=443,flags="S")'
 run "dissect raw" 0 "$W" dissect -r "$TMP/cap/r.pcap" --summary &&
 	expect_eq "dissect raw" "$OUT" "IP / TCP 198.18.0.1:ftp_data > 198.18.0.2:https S"
+run "dissect raw -f" 0 "$W" dissect -r "$TMP/cap/r.pcap" -f "tcp dst port 443" --summary &&
+	expect_eq "dissect raw -f" "$OUT" "IP / TCP 198.18.0.1:ftp_data > 198.18.0.2:https S"
 run "write into a missing dir" 1 "$W" build -w "$TMP/nodir/x.pcap" "$E" &&
 	expect_one_line_error "write into a missing dir"
 expect_eq "nothing created" "$(ls "$TMP")" "cap

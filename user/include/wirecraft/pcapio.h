@@ -38,6 +38,10 @@ int wc_pcap_open_read(const char *path, struct wc_pcap_reader **out, char *errbu
  * why). */
 int wc_pcap_next(struct wc_pcap_reader *r, const uint8_t **data, size_t *len,
 		 struct timespec *ts);
+/* Keep only the frames that pass a tcpdump filter (libpcap's syntax, compiled for the file's
+ * link type; libpcap applies it inside wc_pcap_next). NULL or blank: every frame. Returns 0
+ * or -EINVAL with "filter: <libpcap's message>" in errbuf (may be NULL). */
+int wc_pcap_set_filter(struct wc_pcap_reader *r, const char *filter, char *errbuf);
 enum wc_link wc_pcap_link(const struct wc_pcap_reader *r);
 int wc_pcap_dlt(const struct wc_pcap_reader *r); /* libpcap's DLT_ value */
 const char *wc_pcap_read_error(const struct wc_pcap_reader *r);
