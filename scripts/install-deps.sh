@@ -30,6 +30,7 @@ PKGS=(
   # clients) tests/net/test_banners.sh and test_udp_probes.sh start in their namespaces
   libssl-dev openssl openssh-server openssh-client nginx-light curl dnsmasq-base chrony snmpd snmp
   bind9-dnsutils  # dig: what a real client gets from dnsmasq
+  memcached  # udp:memcached's server (the binary only: the test starts it in its namespace)
 )
 
 missing=()

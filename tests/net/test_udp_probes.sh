@@ -8,6 +8,8 @@
 #     reports mode 4 and the stratum `chronyc tracking` shows;
 #   - snmpd (agentAddress udp:198.18.0.2:161, community public): udp:snmp (v2c) and udp:snmp1
 #     report the sysDescr `snmpget` gets;
+#   - memcached (UDP on 11211, -l 198.18.0.2, 8 MB): udp:memcached reports the version that
+#     the same binary's `memcached -V` prints;
 #   - every answer carries its amplification factor (reply bytes / probe bytes, UDP payloads),
 #     checked against the sizes on the wire (tcpdump in B); a port without a server is
 #     reported as port-unreach only with --all-replies.
@@ -27,7 +29,7 @@ wc_test_begin net-udp-probes
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 for t in ip nsenter timeout tcpdump tshark dig snmpget chronyc /usr/sbin/dnsmasq \
-	/usr/sbin/chronyd /usr/sbin/snmpd "$PY"; do
+	/usr/sbin/chronyd /usr/sbin/snmpd /usr/bin/memcached "$PY"; do
 	command -v "$t" >/dev/null || skip_all "missing $t (scripts/install-deps.sh)"
 done
 
@@ -80,10 +82,12 @@ sysDescr wirecraft test agent: UDP probe modules
 EOF
 SNMP_PERSISTENT_DIR=$TMP/snmp bg_b /usr/sbin/snmpd -f -Lo -C -c "$TMP/snmpd.conf" \
 	-p "$TMP/snmpd.pid" -M /dev/null >"$TMP/snmpd.out" 2>&1
-for p in 53 123 161; do
+# UDP is off by default since memcached 1.5.6 (-U turns it on); TCP on a port of its own
+bg_b /usr/bin/memcached -U 11211 -p 11212 -l 198.18.0.2 -m 8 -u root 2>"$TMP/memcached.err"
+for p in 53 123 161 11211; do
 	wait_udp $p || { ko "a server on UDP port $p"; cat "$TMP"/*.err "$TMP/snmpd.out"; finish; }
 done
-ok "dnsmasq, chronyd and snmpd listen in B"
+ok "dnsmasq, chronyd, snmpd and memcached listen in B"
 
 # ---- what the real clients see ----------------------------------------------------------------
 DIG=$(A 10 dig +short +tries=1 +time=2 @198.18.0.2 a.example A)
@@ -98,6 +102,8 @@ done
 mkdir -p "$TMP/snmpc" # the client's persistent files too: never /var/lib/snmp
 DESCR=$(SNMP_PERSISTENT_DIR=$TMP/snmpc A 10 snmpget -v2c -c public -Oqv -t 2 -r 1 198.18.0.2 1.3.6.1.2.1.1.1.0 2>/dev/null | tr -d '"')
 [ -n "$DESCR" ] && ok "snmpget: sysDescr $DESCR" || ko "snmpget: no sysDescr"
+MCV=$(/usr/bin/memcached -V | sed -n 's/^memcached //p')
+[ -n "$MCV" ] && ok "memcached -V: $MCV" || ko "memcached -V says nothing"
 
 # ---- the scans, with B capturing what comes and goes on UDP -----------------------------------
 $NS exec b tcpdump -i "$IFB" -n -U --immediate-mode -w "$TMP/b.pcap" 'udp' 2>"$TMP/td.err" &
@@ -116,6 +122,7 @@ scan dns --probe udp:dns --probe-args a.example
 scan ntp --probe udp:ntp
 scan snmp --probe udp:snmp
 scan snmp1 --probe udp:snmp1
+scan memcached --probe udp:memcached
 scan closed --probe udp:dns -p 5353 --all-replies
 # the existing payload files get the sizes and the amplification too (the dns query, by hand)
 printf '53 57 43 01 00 00 01 00 00 00 00 00 00 01 61 07 65 78 61 6d 70 6c 65 00 00 01 00 01\n' \
@@ -130,7 +137,7 @@ field() { # NAME FIELD
 for l in open(sys.argv[1]):
     print(json.loads(l).get(sys.argv[2], ""))' "$TMP/$1.json" "$2"
 }
-for n in dns ntp snmp snmp1; do
+for n in dns ntp snmp snmp1 memcached; do
 	[ "$(wc -l <"$TMP/$n.json")" -eq 1 ] && ok "udp:$n: one answer: $(cat "$TMP/$n.json")" ||
 		ko "udp:$n: $(cat "$TMP/$n.json")"
 done
@@ -149,6 +156,9 @@ for n in snmp snmp1; do
 	[ "$(field $n service)" = $n ] && [ "$(field $n banner)" = "$DESCR" ] &&
 		ok "udp:$n: sysDescr = snmpget's" || ko "udp:$n: '$(field $n banner)' != '$DESCR'"
 done
+[ "$(field memcached service)" = memcached ] && [ "$(field memcached banner)" = "version $MCV" ] &&
+	ok "udp:memcached: version $MCV, as memcached -V" ||
+	ko "udp:memcached: service '$(field memcached service)' banner '$(field memcached banner)'"
 [ "$(field file probe_bytes)" = 27 ] && [ "$(field file reply_bytes)" = 43 ] &&
 	[ "$(field file amp)" = 1.593 ] && ok "--udp-payloads: 43 bytes back for 27: amp 1.593" ||
 	ko "--udp-payloads: $(cat "$TMP/file.json")"
@@ -161,7 +171,7 @@ cat >"$TMP/amp.py" <<'PYEOF'
 import json, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
 out, bad = [], []
-for n, port in (("dns", "53"), ("ntp", "123"), ("snmp", "161")):
+for n, port in (("dns", "53"), ("ntp", "123"), ("snmp", "161"), ("memcached", "11211")):
     r = json.loads(open(f"{sys.argv[2]}/{n}.json").readline())
     sent = [int(x[2]) - 8 for x in rows if x[1] == port]
     back = [int(x[2]) - 8 for x in rows if x[0] == port]
