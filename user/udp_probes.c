@@ -7,6 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dnsname.h"
+#include "wirecraft/format.h"
+#include "wirecraft/pkt.h"
+#include "wirecraft/proto.h"
+#include "wirecraft/set.h"
 #include "wirecraft/udp_probes.h"
 
 #define QUERY_ID 0x5743 /* dns and netbios-ns: the id our requests carry ("WC") */
@@ -43,58 +48,102 @@ static int put(uint8_t *out, size_t cap, const void *p, size_t n)
 
 /* ---- dns -------------------------------------------------------------------------------------- */
 
-static int dns_request(const char *name, uint8_t *out, size_t cap)
-{
-	uint8_t q[512];
-	size_t n = 12, lab;
-	const char *p;
+/* Through the DNS layer (user/proto/dns.c): the query is built from a Scapy expression and the
+ * answer dissected, names decompressed and records decoded as `wirecraft dissect` shows them.
+ * The argument is NAME, or TYPE,NAME as ZMap's dns module takes it (TYPE: A, AAAA, TXT, ANY,
+ * ... as Scapy names them, or a number). */
 
-	if (!name)
-		name = "example.com";
-	if (!*name || strlen(name) > 253)
-		return -EINVAL;
-	memset(q, 0, 12);
-	q[0] = QUERY_ID >> 8, q[1] = QUERY_ID & 0xff;
-	q[2] = 0x01;          /* RD: a recursive query, as a stub resolver sends */
-	q[5] = 1;             /* one question */
-	for (p = name; *p;) {
-		lab = strcspn(p, ".");
-		if (lab == 0 || lab > 63)
+static uint64_t field_u(const struct wc_layer *l, const char *name)
+{
+	uint64_t v = 0;
+
+	wc_layer_get_u(l, name, &v);
+	return v;
+}
+
+static bool dns_name_ok(const char *s, size_t n)
+{
+	if (!n || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("-_.*", s[i])))
+			return false;
+	/* empty labels (a..b, a leading dot) and labels over 63 are the DNS layer's to refuse */
+	return true;
+}
+
+static bool dns_type_ok(const char *s, size_t n)
+{
+	if (!n || n > 16)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static int dns_request(const char *arg, uint8_t *out, size_t cap)
+{
+	const char *name = arg ? arg : "example.com", *comma = strchr(name, ',');
+	char expr[400], type[20] = "A";
+	struct wc_set *set = NULL;
+	struct wc_iter *it = NULL;
+	static __thread struct wc_pkt p; /* 33 KB: not on the caller's stack */
+	const struct wc_pkt *qd;
+	size_t nlen;
+	bool num;
+	int n, err, fi;
+
+	if (comma) {
+		size_t tlen = (size_t)(comma - name);
+
+		if (!dns_type_ok(name, tlen) || tlen >= sizeof(type))
 			return -EINVAL;
-		q[n++] = (uint8_t)lab;
-		memcpy(q + n, p, lab);
-		n += lab;
-		p += lab;
-		if (*p == '.')
-			p++;
+		for (size_t i = 0; i < tlen; i++) /* Scapy's names are upper case */
+			type[i] = name[i] >= 'a' && name[i] <= 'z' ? (char)(name[i] - 32) : name[i];
+		type[tlen] = 0;
+		if (!strcmp(type, "ANY")) /* what dig and ZMap call it; Scapy's name is ALL */
+			strcpy(type, "ALL");
+		name = comma + 1;
 	}
-	q[n++] = 0;
-	q[n++] = 0, q[n++] = 1; /* A */
-	q[n++] = 0, q[n++] = 1; /* IN */
-	return put(out, cap, q, n);
+	num = type[0] >= '0' && type[0] <= '9';
+	nlen = strlen(name);
+	if (nlen && name[nlen - 1] == '.')
+		nlen--; /* the root's dot: the layer adds it */
+	if (!dns_name_ok(name, nlen) || strstr(name, ".."))
+		return -EINVAL;
+	n = snprintf(expr, sizeof(expr), "DNS(id=%u, rd=1, qd=DNSQR(qname=\"%.*s\", qtype=%s%s%s))",
+		     QUERY_ID, (int)nlen, name, num ? "" : "\"", type, num ? "" : "\"");
+	if (n < 0 || (size_t)n >= sizeof(expr))
+		return -EINVAL;
+	err = wc_set_parse(expr, &set, NULL);
+	if (err)
+		return err == -ENOMEM ? -ENOMEM : -EINVAL;
+	if (wc_set_count(set) != 1) {
+		wc_set_free(set);
+		return -EINVAL;
+	}
+	err = wc_iter_new(set, &it);
+	if (!err) {
+		wc_pkt_init(&p, out, cap);
+		err = wc_iter_next(it, &p);
+		wc_iter_free(it);
+	}
+	wc_set_free(set);
+	if (err)
+		return err == -ENOMEM ? -ENOMEM : err == -EINVAL ? -EINVAL : -ENOSPC;
+	/* A type name the layer does not know becomes 0, as in Scapy: refused here, since
+	 * nobody means to ask for type 0. */
+	if (wc_dissect(&p, out, p.len, p.l[0].proto) || (fi = wc_field_index(p.l[0].proto, "qd")) < 0 ||
+	    !(qd = wc_sub_expand(&p, 0, (unsigned)fi, NULL)) || !qd->nlayers ||
+	    field_u(&qd->l[0], "qtype") == 0)
+		return -EINVAL;
+	return (int)p.len;
 }
 
-/* A name at *at (labels or a compression pointer): skipped, bounded. */
-static bool dns_skip_name(const uint8_t *b, size_t n, size_t *at)
-{
-	for (int hops = 0; hops < 128; hops++) {
-		if (*at >= n)
-			return false;
-		if ((b[*at] & 0xc0) == 0xc0) {
-			*at += 2;
-			return *at <= n;
-		}
-		if (b[*at] & 0xc0)
-			return false;
-		if (b[*at] == 0) {
-			(*at)++;
-			return true;
-		}
-		*at += 1 + (size_t)b[*at];
-	}
-	return false;
-}
-
+/* dig's names for the reply codes (what operators read), Scapy's for none of them. */
 static const char *rcode_name(unsigned r)
 {
 	static const char *const n[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
@@ -104,48 +153,96 @@ static const char *rcode_name(unsigned r)
 	return r < sizeof(n) / sizeof(n[0]) ? n[r] : NULL;
 }
 
-static void dns_classify(const uint8_t *b, size_t n, struct wc_udp_info *in)
+/* " TYPE VALUE" of decoded record li, the value as dig +short shows it: addresses, names
+ * with their dot, TXT strings quoted, anything else (SOA, MX, unknown types) as its rdata in
+ * hex. Non-printable bytes as '.'. */
+static void dns_record(const struct wc_pkt *rr, unsigned li, char *out, size_t cap)
 {
-	unsigned qd, an, rc;
-	size_t at = 12, o;
-	const char *rn;
+	const struct wc_layer *l = &rr->l[li];
+	const struct wc_proto *pr = l->proto;
+	char type[32], val[200];
+	uint8_t name[WC_DNS_NAME_MAX + 2];
+	int ti = wc_field_index(pr, "type");
 
-	if (n < 12 || rd16(b) != QUERY_ID || !(b[2] & 0x80) || ((b[2] >> 3) & 15) != 0)
+	if (ti < 0 || wc_fmt_field_value(l, (unsigned)ti, true, type, sizeof(type)) < 0)
 		return;
-	rc = b[3] & 15;
-	qd = rd16(b + 4);
-	an = rd16(b + 6);
-	in->recognised = true;
-	in->rcode = (int)rc;
-	in->ancount = (int)an;
-	rn = rcode_name(rc);
-	o = (size_t)(rn ? snprintf(in->summary, sizeof(in->summary), "%s %u answer%s", rn, an,
-				   an == 1 ? "" : "s")
-			: snprintf(in->summary, sizeof(in->summary), "rcode %u %u answer%s", rc, an,
-				   an == 1 ? "" : "s"));
-	for (unsigned i = 0; i < qd && i < 16; i++) {
-		if (!dns_skip_name(b, n, &at) || at + 4 > n)
-			return;
-		at += 4;
-	}
-	/* the first A record's address, as `dig +short` shows it */
-	for (unsigned i = 0; i < an && i < 64; i++) {
-		unsigned type, rdlen;
+	for (unsigned fi = 0; fi < pr->nfields; fi++) {
+		const struct wc_val *v = &l->v[fi];
 
-		if (!dns_skip_name(b, n, &at) || at + 10 > n)
-			return;
-		type = rd16(b + at);
-		rdlen = rd16(b + at + 8);
-		at += 10;
-		if (at + rdlen > n)
-			return;
-		if (type == 1 && rdlen == 4) {
-			snprintf(in->summary + o, sizeof(in->summary) - o, " A %u.%u.%u.%u", b[at],
-				 b[at + 1], b[at + 2], b[at + 3]);
+		if (strcmp(pr->fields[fi].name, "rdata") || !(l->here >> fi & 1))
+			continue;
+		if (pr->fields[fi].kind == WC_K_DNSNAME) {
+			size_t n = wc_dns_name_text(v->b, v->blen, 1, name, sizeof(name) - 1);
+
+			text(val, sizeof(val), name, n < sizeof(name) - 1 ? n : sizeof(name) - 1);
+		} else if (pr->fields[fi].kind == WC_K_DNSTXT) {
+			const uint8_t *t;
+			size_t pos = 0, tl, o = 0;
+
+			val[0] = 0;
+			while (o + 4 < sizeof(val) && wc_dns_txt_next(v->b, v->blen, &pos, &t, &tl) > 0) {
+				if (o)
+					val[o++] = ' ';
+				val[o++] = '"';
+				text(val + o, sizeof(val) - o - 1, t, tl); /* room for the closing quote */
+				o += strlen(val + o);
+				val[o++] = '"';
+				val[o] = 0;
+			}
+		} else if (wc_fmt_field_value(l, fi, false, val, sizeof(val)) < 0) {
 			return;
 		}
-		at += rdlen;
+		snprintf(out, cap, " %s %s", type, val);
+		return;
 	}
+}
+
+static void dns_classify(const uint8_t *b, size_t n, struct wc_udp_info *in)
+{
+	static __thread struct wc_pkt p; /* 33 KB: per receive thread, not on its stack */
+	const struct wc_proto *dns = wc_proto_find("DNS");
+	const struct wc_pkt *an;
+	unsigned an_n, rc, pick = 0;
+	uint64_t qtype = 0;
+	int fi, o;
+	const char *rn;
+
+	if (!dns || n < 12 || wc_dissect(&p, b, n, dns) || !p.nlayers || p.l[0].proto != dns)
+		return;
+	if (field_u(&p.l[0], "id") != QUERY_ID || !field_u(&p.l[0], "qr") ||
+	    field_u(&p.l[0], "opcode") != 0)
+		return;
+	rc = (unsigned)field_u(&p.l[0], "rcode");
+	an_n = (unsigned)field_u(&p.l[0], "ancount");
+	in->recognised = true;
+	in->rcode = (int)rc;
+	in->ancount = (int)an_n;
+	rn = rcode_name(rc);
+	o = rn ? snprintf(in->summary, sizeof(in->summary), "%s %u answer%s", rn, an_n,
+			  an_n == 1 ? "" : "s")
+	       : snprintf(in->summary, sizeof(in->summary), "rcode %u %u answer%s", rc, an_n,
+			  an_n == 1 ? "" : "s");
+	if (o < 0 || (size_t)o >= sizeof(in->summary))
+		return;
+	/* the question's type: the answer shown is the first of that type (the A at the end of
+	 * a CNAME chain), or the first one for ANY or when there is none */
+	fi = wc_field_index(dns, "qd");
+	if (fi >= 0 && p.l[0].v[fi].blen && (an = wc_sub_expand(&p, 0, (unsigned)fi, NULL)) &&
+	    an->nlayers)
+		qtype = field_u(&an->l[0], "qtype");
+	/* the answer records, decoded (a malformed list shows what could be read) */
+	fi = wc_field_index(dns, "an");
+	if (fi < 0 || !p.l[0].v[fi].blen)
+		return;
+	an = wc_sub_expand(&p, 0, (unsigned)fi, NULL);
+	if (!an || !an->nlayers)
+		return;
+	for (unsigned i = 0; i < an->nlayers; i++)
+		if (qtype != 255 && field_u(&an->l[i], "type") == qtype) {
+			pick = i;
+			break;
+		}
+	dns_record(an, pick, in->summary + o, sizeof(in->summary) - (size_t)o);
 }
 
 /* ---- ntp -------------------------------------------------------------------------------------- */
@@ -319,6 +416,27 @@ static void ssdp_classify(const uint8_t *b, size_t n, struct wc_udp_info *in)
 
 /* ---- netbios-ns ------------------------------------------------------------------------------- */
 
+/* A name at *at (labels or a compression pointer), skipped, bounded: the node status answer
+ * is DNS-shaped, but NetBIOS's, not a DNS layer's. */
+static bool dns_skip_name(const uint8_t *b, size_t n, size_t *at)
+{
+	for (int hops = 0; hops < 128; hops++) {
+		if (*at >= n)
+			return false;
+		if ((b[*at] & 0xc0) == 0xc0) {
+			*at += 2;
+			return *at <= n;
+		}
+		if (b[*at] & 0xc0)
+			return false;
+		if (b[*at] == 0) {
+			(*at)++;
+			return true;
+		}
+		*at += 1 + (size_t)b[*at];
+	}
+	return false;
+}
 static int nbns_request(const char *arg, uint8_t *out, size_t cap)
 {
 	uint8_t q[50];

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # wirecraft scan --probe udp:MODULE, live, against real servers from the distribution in
 # namespace B (A scans), each with a private configuration in a temp dir:
-#   - dnsmasq (--conf-file=/dev/null --no-resolv --no-hosts --address=/a.example/198.18.0.99):
-#     udp:dns with --probe-args a.example reports NOERROR, 1 answer and the A record that
-#     `dig +short` gets;
+#   - dnsmasq (--conf-file=/dev/null --no-resolv --no-hosts --address=/a.example/198.18.0.99,
+#     an AAAA and a TXT record): udp:dns with --probe-args a.example reports NOERROR, 1 answer
+#     and the A record that `dig +short` gets; AAAA,a.example and TXT,t.example (ZMap's
+#     TYPE,NAME) the AAAA and the TXT strings dig gets;
 #   - chronyd (no upstream, local stratum 8, -x: never touches the host's clock): udp:ntp
 #     reports mode 4 and the stratum `chronyc tracking` shows;
 #   - snmpd (agentAddress udp:198.18.0.2:161, community public): udp:snmp (v2c) and udp:snmp1
@@ -62,6 +63,7 @@ wait_udp() { # PORT
 # ---- the servers ------------------------------------------------------------------------------
 bg_b /usr/sbin/dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
 	--listen-address=198.18.0.2 --bind-interfaces --port=53 --address=/a.example/198.18.0.99 \
+	--address=/a.example/2001:db8::99 --txt-record=t.example,"v=spf1 -all","wirecraft test" \
 	--pid-file="$TMP/dnsmasq.pid" --user=root --group=root 2>"$TMP/dnsmasq.err"
 cat >"$TMP/chrony.conf" <<EOF
 local stratum 8
@@ -92,6 +94,10 @@ ok "dnsmasq, chronyd, snmpd and memcached listen in B"
 # ---- what the real clients see ----------------------------------------------------------------
 DIG=$(A 10 dig +short +tries=1 +time=2 @198.18.0.2 a.example A)
 [ "$DIG" = 198.18.0.99 ] && ok "dig: a.example A $DIG" || ko "dig says '$DIG'"
+DIG6=$(A 10 dig +short +tries=1 +time=2 @198.18.0.2 a.example AAAA)
+DIGT=$(A 10 dig +short +tries=1 +time=2 @198.18.0.2 t.example TXT)
+[ "$DIG6" = 2001:db8::99 ] && [ -n "$DIGT" ] && ok "dig: AAAA $DIG6, TXT $DIGT" ||
+	ko "dig says AAAA '$DIG6' TXT '$DIGT'"
 STRATUM=""
 for _ in $(seq 30); do # chronyd takes a moment to settle on its local reference
 	STRATUM=$(A 5 chronyc -h 198.18.0.2 -p 323 -n tracking 2>/dev/null | sed -n 's/^Stratum *: *//p')
@@ -119,6 +125,8 @@ scan() { # NAME ARGS...: a scan of B, JSON lines into $TMP/NAME.json
 		2>"$TMP/$n.err" || ko "scan $n: $(cat "$TMP/$n.err")"
 }
 scan dns --probe udp:dns --probe-args a.example
+scan dns6 --probe udp:dns --probe-args AAAA,a.example
+scan dnstxt --probe udp:dns --probe-args txt,t.example
 scan ntp --probe udp:ntp
 scan snmp --probe udp:snmp
 scan snmp1 --probe udp:snmp1
@@ -146,6 +154,10 @@ done
 	ko "udp:dns: service $(field dns service) rcode $(field dns rcode) ancount $(field dns ancount)"
 [ "$(field dns banner)" = "NOERROR 1 answer A $DIG" ] && ok "udp:dns: the A record dig gets" ||
 	ko "udp:dns: '$(field dns banner)'"
+[ "$(field dns6 banner)" = "NOERROR 1 answer AAAA $DIG6" ] && ok "udp:dns AAAA,a.example: the AAAA dig gets" ||
+	ko "udp:dns AAAA: '$(field dns6 banner)'"
+[ "$(field dnstxt banner)" = "NOERROR 1 answer TXT $DIGT" ] && ok "udp:dns txt,t.example: the TXT strings dig gets" ||
+	ko "udp:dns TXT: '$(field dnstxt banner)' (dig: $DIGT)"
 [ "$(field ntp service)" = ntp ] && ok "udp:ntp: service ntp" || ko "udp:ntp: service '$(field ntp service)'"
 NTP=$(field ntp banner)
 case "$NTP" in

@@ -3,8 +3,10 @@
  * classifier of its answer, as reflector research needs them: what answered, and how many
  * bytes came back for each byte sent (the amplification factor).
  *
- *   dns         a recursive query, type A, for a name (default example.com); id, QR, rcode,
- *               answer count and the first A record
+ *   dns         a recursive query for NAME (default example.com), type A, or TYPE,NAME as
+ *               ZMap's dns module takes it (AAAA, TXT, ANY, ... or a number), built and
+ *               dissected by the DNS layer; id, QR, rcode, answer count and the first
+ *               answer of the question's type (else the first), decoded
  *   ntp         an NTPv4 client request (mode 3); the server's mode, stratum and reference
  *   snmp        SNMPv2c GetRequest for sysDescr.0, community public; snmp1: the same in v1
  *   ssdp        an M-SEARCH for ssdp:all; the status and SERVER header
