@@ -115,7 +115,7 @@ static int dns_request(const char *arg, uint8_t *out, size_t cap)
 	if (!dns_name_ok(name, nlen) || strstr(name, ".."))
 		return -EINVAL;
 	n = snprintf(expr, sizeof(expr), "DNS(id=%u, rd=1, qd=DNSQR(qname=\"%.*s\", qtype=%s%s%s))",
-		     QUERY_ID, (int)nlen, name, num ? "" : "\"", type, num ? "" : "\"");
+		     (unsigned)QUERY_ID, (int)nlen, name, num ? "" : "\"", type, num ? "" : "\"");
 	if (n < 0 || (size_t)n >= sizeof(expr))
 		return -EINVAL;
 	err = wc_set_parse(expr, &set, NULL);
