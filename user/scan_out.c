@@ -315,9 +315,6 @@ static const char *banner_str(const struct wc_scan_result *r, unsigned f, char *
 	const char *v = NULL;
 
 	if (u) {
-		static const char *const rc[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-						 "NOTIMP", "REFUSED"};
-
 		switch (f) {
 		case WC_OF_SERVICE: return u->recognised ? u->module : NULL;
 		case WC_OF_BANNER: return u->summary[0] ? u->summary : NULL;
@@ -331,8 +328,8 @@ static const char *banner_str(const struct wc_scan_result *r, unsigned f, char *
 		case WC_OF_RCODE:
 			if (u->rcode < 0)
 				return NULL;
-			if (u->rcode < 6)
-				return rc[u->rcode];
+			if (wc_udp_rcode_name(u->rcode))
+				return wc_udp_rcode_name(u->rcode);
 			snprintf(tmp, cap, "%d", u->rcode);
 			return tmp;
 		case WC_OF_ANCOUNT:

@@ -143,14 +143,14 @@ static int dns_request(const char *arg, uint8_t *out, size_t cap)
 	return (int)p.len;
 }
 
-/* dig's names for the reply codes (what operators read), Scapy's for none of them. */
-static const char *rcode_name(unsigned r)
+const char *wc_udp_rcode_name(int r)
 {
+	/* dig's names (what operators read), not Scapy's ("ok", "name-error", ...) */
 	static const char *const n[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
 					"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
 					"NOTZONE"};
 
-	return r < sizeof(n) / sizeof(n[0]) ? n[r] : NULL;
+	return r >= 0 && (size_t)r < sizeof(n) / sizeof(n[0]) ? n[r] : NULL;
 }
 
 /* " TYPE VALUE" of decoded record li, the value as dig +short shows it: addresses, names
@@ -217,7 +217,7 @@ static void dns_classify(const uint8_t *b, size_t n, struct wc_udp_info *in)
 	in->recognised = true;
 	in->rcode = (int)rc;
 	in->ancount = (int)an_n;
-	rn = rcode_name(rc);
+	rn = wc_udp_rcode_name((int)rc);
 	o = rn ? snprintf(in->summary, sizeof(in->summary), "%s %u answer%s", rn, an_n,
 			  an_n == 1 ? "" : "s")
 	       : snprintf(in->summary, sizeof(in->summary), "rcode %u %u answer%s", rc, an_n,

@@ -17,11 +17,14 @@
 #include "wirecraft/probe.h"
 #include "wirecraft/scan.h"
 #include "wirecraft/target.h"
+#include "wirecraft/udp_probes.h"
 
 struct res {
 	struct wc_probe_reply r;
 	double rtt_us;
 	struct timespec ts;
+	bool has_udp;
+	struct wc_udp_info udp; /* a UDP answer: its module's verdict and the sizes */
 };
 
 struct scan_job {
@@ -32,6 +35,8 @@ struct scan_job {
 	struct wc_targets *t;
 	struct wc_ports *ports;
 	char *probe_expr;
+	const struct wc_udp_module *udp_module; /* probe="udp:NAME" */
+	struct wc_udp_payloads *payloads;       /* its request */
 	char why[WC_SCAN_WHY];
 	int err;
 	/* results waiting to be handed out, guarded by j.mu */
@@ -72,6 +77,9 @@ static void on_result(const struct wc_scan_result *r, void *arg)
 	s->q[s->tail].r = r->r;
 	s->q[s->tail].rtt_us = r->rtt_us;
 	s->q[s->tail].ts = r->ts;
+	s->q[s->tail].has_udp = r->udp != NULL;
+	if (r->udp)
+		s->q[s->tail].udp = *r->udp;
 	s->tail++;
 	wcpy_job_signal(&s->j);
 	pthread_mutex_unlock(&s->j.mu);
@@ -92,6 +100,7 @@ static void job_free(struct scan_job *s)
 	wc_targets_free(s->t);
 	free(s->ports);
 	free(s->probe_expr);
+	wc_udp_payloads_free(s->payloads);
 	free(s->q);
 	free(s);
 }
@@ -183,17 +192,52 @@ static int ports_arg(PyObject *o, struct wc_ports *p)
 	return 0;
 }
 
-static int probe_arg(struct scan_job *s, const char *probe)
+/* probe="udp:NAME": the module's request as every port's payload, its classifier on the
+ * answers, as the CLI's --probe udp:NAME [--probe-args ARG]. */
+static int udp_module_arg(struct scan_job *s, const char *name, const char *args)
+{
+	uint8_t req[1400];
+	int n;
+
+	s->udp_module = wc_udp_module_find(name);
+	if (!s->udp_module) {
+		PyErr_Format(PyExc_ValueError, "probe 'udp:%s': no such UDP module (%s)", name,
+			     wc_udp_module_list());
+		return -1;
+	}
+	n = wc_udp_module_request(s->udp_module, args, req, sizeof(req));
+	if (n < 0) {
+		PyErr_Format(PyExc_ValueError, "probe_args: '%s' is not a valid argument for udp:%s",
+			     args ? args : "", name);
+		return -1;
+	}
+	if (wc_udp_payloads_single(req, (size_t)n, &s->payloads)) {
+		PyErr_NoMemory();
+		return -1;
+	}
+	s->so.probe.kind = WC_PROBE_UDP;
+	s->so.probe.payloads = s->payloads;
+	s->so.udp_module = s->udp_module;
+	return 0;
+}
+
+static int probe_arg(struct scan_job *s, const char *probe, const char *args)
 {
 	struct wc_probe_opts *po = &s->so.probe;
 
 	po->sz = sizeof(*po);
 	po->kind = WC_PROBE_TCP_SYN;
+	if (probe && !strncmp(probe, "udp:", 4))
+		return udp_module_arg(s, probe + 4, args);
+	if (args) {
+		PyErr_SetString(PyExc_ValueError, "probe_args is for probe=\"udp:MODULE\"");
+		return -1;
+	}
 	if (!probe || !wc_probe_kind_parse(probe, &po->kind))
 		return 0;
 	if (!strchr(probe, '(')) {
 		PyErr_Format(PyExc_ValueError, "probe '%s': tcp-syn, tcp-ack, icmp-echo, icmpv6-echo, "
-			     "udp or an expression", probe);
+			     "udp, udp:MODULE (%s) or an expression", probe, wc_udp_module_list());
 		return -1;
 	}
 	if (!(s->probe_expr = strdup(probe))) {
@@ -320,10 +364,10 @@ PyObject *wcpy_scan_start(PyObject *self, PyObject *args, PyObject *kw)
 	static char *kwl[] = {"iface", "targets", "ports", "probe", "rate", "retries", "cooldown",
 			      "max_targets", "max_runtime", "threads", "seed", "all_replies",
 			      "allow_reserved", "blocklist", "source_port", "dry_run", "chainCC",
-			      "source_ip", NULL};
+			      "source_ip", "probe_args", NULL};
 	PyObject *targets, *ports = Py_None, *rate = NULL, *cool = Py_None, *seedo = Py_None;
 	PyObject *allow = Py_False, *block = Py_None, *srcip = Py_None;
-	const char *iface = NULL, *probe = NULL, *dry = NULL;
+	const char *iface = NULL, *probe = NULL, *dry = NULL, *pargs = NULL;
 	unsigned retries = 0, threads = 1, sport = 0;
 	unsigned long long maxt = 0;
 	double maxr = 0;
@@ -334,10 +378,10 @@ PyObject *wcpy_scan_start(PyObject *self, PyObject *args, PyObject *kw)
 	uint16_t eport;
 
 	(void)self;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "zO|OzOIOKdIOpOOIzpO", kwl, &iface, &targets,
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "zO|OzOIOKdIOpOOIzpOz", kwl, &iface, &targets,
 					 &ports, &probe, &rate, &retries, &cool, &maxt, &maxr,
 					 &threads, &seedo, &allrep, &allow, &block, &sport, &dry,
-					 &chain, &srcip))
+					 &chain, &srcip, &pargs))
 		return NULL;
 	if (!iface && !dry) {
 		PyErr_SetString(PyExc_ValueError, "no interface: iface=... (or dry_run=FILE)");
@@ -360,7 +404,7 @@ PyObject *wcpy_scan_start(PyObject *self, PyObject *args, PyObject *kw)
 	s->so.threads = threads;
 	s->so.all_replies = allrep;
 	s->so.rate_pps = 10000; /* the CLI's default pace */
-	if (probe_arg(s, probe) < 0)
+	if (probe_arg(s, probe, pargs) < 0)
 		goto fail;
 	s->so.probe.sport = (uint16_t)sport;
 	if (srcip != Py_None && source_arg(s, srcip) < 0)
@@ -409,9 +453,9 @@ PyObject *wcpy_scan_start(PyObject *self, PyObject *args, PyObject *kw)
 		if (ports != Py_None) {
 			if (ports_arg(ports, s->ports) < 0)
 				goto fail;
-		} else if (eport) {
+		} else if (eport || s->udp_module) { /* the expression's, the module's service */
 			s->ports->n = 1;
-			s->ports->port[0] = eport;
+			s->ports->port[0] = eport ? eport : wc_udp_module_port(s->udp_module);
 		} else {
 			PyErr_SetString(PyExc_ValueError, "no ports: ports=\"22,80,443\"");
 			goto fail;
@@ -465,10 +509,34 @@ static const char *proto_name(uint8_t p)
 	}
 }
 
+/* service, banner, rcode, ancount, reply_bytes, probe_bytes, amp: as the CLI's JSON has them
+ * (None where it leaves the key out). */
+static PyObject *udp_fields(const struct res *x)
+{
+	const struct wc_udp_info *u = &x->udp;
+	const char *rc = u->rcode >= 0 ? wc_udp_rcode_name(u->rcode) : NULL;
+	PyObject *rco;
+
+	if (!x->has_udp)
+		return Py_BuildValue("(OOOOOOO)", Py_None, Py_None, Py_None, Py_None, Py_None,
+				     Py_None, Py_None);
+	if (u->rcode < 0)
+		rco = Py_NewRef(Py_None);
+	else
+		rco = rc ? PyUnicode_FromString(rc) : PyLong_FromLong(u->rcode);
+	if (!rco)
+		return NULL;
+	return Py_BuildValue("(zzNNIIN)", u->recognised ? u->module : NULL,
+			     u->summary[0] ? u->summary : NULL, rco,
+			     u->ancount >= 0 ? PyLong_FromLong(u->ancount) : Py_NewRef(Py_None),
+			     u->reply_bytes, u->probe_bytes,
+			     u->amp >= 0 ? PyFloat_FromDouble(u->amp) : Py_NewRef(Py_None));
+}
+
 static PyObject *result_tuple(const struct res *x)
 {
 	char sa[64], da[64], ta[64];
-	PyObject *rtt;
+	PyObject *rtt, *base, *udp, *all;
 
 	wc_ipaddr_str(&x->r.saddr, sa, sizeof(sa));
 	wc_ipaddr_str(&x->r.daddr, da, sizeof(da));
@@ -481,13 +549,24 @@ static PyObject *result_tuple(const struct res *x)
 	}
 	if (!rtt)
 		return NULL;
-	return Py_BuildValue("(sHsHsOIIINdsHsIII)", sa, x->r.sport, da, x->r.dport,
+	base = Py_BuildValue("(sHsHsOIIINdsHsIII)", sa, x->r.sport, da, x->r.dport,
 			     x->r.classification ? x->r.classification : "?",
 			     x->r.success ? Py_True : Py_False, (unsigned)x->r.ttl,
 			     (unsigned)x->r.ipid, (unsigned)x->r.window, rtt,
 			     (double)x->ts.tv_sec + x->ts.tv_nsec / 1e9, ta, x->r.tport,
 			     proto_name(x->r.proto), (unsigned)x->r.tcp_flags,
 			     (unsigned)x->r.icmp_type, (unsigned)x->r.icmp_code);
+	if (!base)
+		return NULL;
+	udp = udp_fields(x);
+	if (!udp) {
+		Py_DECREF(base);
+		return NULL;
+	}
+	all = PySequence_Concat(base, udp);
+	Py_DECREF(base);
+	Py_DECREF(udp);
+	return all;
 }
 
 /* The scan ended: join it, and say how. NULL: StopIteration (no exception) or an error. */

@@ -90,7 +90,7 @@ def test_live_in_namespace(pair):
     assert r.returncode == 0, "the namespace's pytest failed (exit %d): %s" % (
         r.returncode, r.stdout[-3000:] + r.stderr[-3000:])
     m = re.search(r"(\d+) passed", r.stdout)
-    assert m and int(m.group(1)) == 12, "not every test ran in the namespace"
+    assert m and int(m.group(1)) == 13, "not every test ran in the namespace"
     assert "skipped" not in r.stdout and "failed" not in r.stdout
     # nothing left on A's interface
     link = sh("ip", "-n", name + "-a", "-d", "link", "show", name + "-a0").stdout

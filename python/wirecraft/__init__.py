@@ -334,13 +334,19 @@ def sniff(count=0, store=True, offline=None, prn=None, lfilter=None, filter=None
 
 ScanResult = _collections.namedtuple("ScanResult", [
     "saddr", "sport", "daddr", "dport", "classification", "success", "ttl", "ipid", "window",
-    "rtt", "timestamp", "target", "tport", "proto", "flags", "icmp_type", "icmp_code"])
+    "rtt", "timestamp", "target", "tport", "proto", "flags", "icmp_type", "icmp_code",
+    "service", "banner", "rcode", "ancount", "reply_bytes", "probe_bytes", "amp"])
 ScanResult.__doc__ = """One target that answered a scan: the answer's addresses and ports
 (saddr: the target, or for an ICMP error who sent it), classification ("synack", "rst",
 "echo-reply", "port-unreach", ...), success (open / alive), ttl, ipid, window, rtt in
 milliseconds (None: not known), timestamp (arrival, seconds since the epoch), the probe's
 target and tport, proto ("tcp", "udp", "icmp", "icmpv6"), TCP flags, ICMP type and code.
-The same fields as `wirecraft scan -f '*'`."""
+A UDP answer also has reply_bytes and probe_bytes (UDP payloads) and amp (their ratio, the
+amplification factor; None for an empty probe); with probe="udp:MODULE", service (the
+module, when the answer is that protocol's), banner (what it says: "NOERROR 1 answer A
+198.18.0.99", "NTPv4 stratum 2 ...", a sysDescr, ...) and for dns rcode ("NOERROR", ...)
+and ancount. None where the CLI's JSON leaves the key out. The same fields as
+`wirecraft scan -f '*'`."""
 
 
 class Scan:
@@ -381,18 +387,22 @@ class Scan:
 def scan(iface=None, targets=None, ports=None, probe="tcp-syn", rate=10000, retries=0,
          cooldown=None, max_targets=0, max_runtime=0, threads=1, seed=None, all_replies=False,
          allow_reserved=False, blocklist=None, source_port=0, source_ip=None, dry_run=None,
-         chainCC=False):
+         chainCC=False, probe_args=None):
     """The stateless scanner of `wirecraft scan`: every (address, port) of targets (a str or
     a list: addresses, CIDRs, ranges) times ports ("22,80,8000-8100" or a list of ints)
     probed once in a pseudo-random order; yields a ScanResult per target that answers.
 
-    probe: tcp-syn, tcp-ack, icmp-echo, icmpv6-echo, udp, or a Scapy expression. rate:
+    probe: tcp-syn, tcp-ack, icmp-echo, icmpv6-echo, udp, udp:MODULE (dns, ntp, snmp, snmp1,
+    ssdp, netbios-ns, memcached: the module's request, its answers classified; ports default
+    to its service's; probe_args its argument, dns: "NAME" or "TYPE,NAME"), or a Scapy
+    expression. rate:
     probes/s or "max" (default 10000, as the CLI). Reserved ranges (private, benchmarking,
     documentation, ...) are skipped unless allow_reserved=True (or a list of CIDRs), as the
     CLI does. Ctrl-C stops sending, the answers still due are yielded, and the iteration
     ends (chainCC=True: KeyboardInterrupt is raised at the end); a second Ctrl-C cuts the
     wait short. The first Ctrl-C does this also while the loop's body runs; a second one
-    there raises KeyboardInterrupt in the body. cooldown: seconds after the last probe (None: adaptive). source_ip: our
+    there raises KeyboardInterrupt in the body. cooldown: seconds after the last probe
+    (None: adaptive). source_ip: our
     address per family instead of the interface's; dry_run=FILE writes the probes to a pcap
     file and sends nothing.
     """
@@ -403,4 +413,4 @@ def scan(iface=None, targets=None, ports=None, probe="tcp-syn", rate=10000, retr
                             max_runtime=float(max_runtime), threads=threads, seed=seed,
                             all_replies=all_replies, allow_reserved=allow_reserved,
                             blocklist=blocklist, source_port=source_port, dry_run=dry_run,
-                            chainCC=chainCC, source_ip=source_ip))
+                            chainCC=chainCC, source_ip=source_ip, probe_args=probe_args))

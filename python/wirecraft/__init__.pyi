@@ -157,6 +157,13 @@ class ScanResult(NamedTuple):
     flags: int
     icmp_type: int
     icmp_code: int
+    service: Optional[str]
+    banner: Optional[str]
+    rcode: Union[str, int, None]
+    ancount: Optional[int]
+    reply_bytes: Optional[int]
+    probe_bytes: Optional[int]
+    amp: Optional[float]
 
 
 class Scan(Iterator[ScanResult]):
@@ -177,4 +184,4 @@ def scan(iface: Optional[str] = None, targets: Union[str, Sequence[str], None] =
          allow_reserved: Union[bool, str, Sequence[str]] = False,
          blocklist: Union[str, Sequence[str], None] = None, source_port: int = 0,
          source_ip: Union[str, Sequence[str], None] = None, dry_run: Optional[_Path] = None,
-         chainCC: bool = False) -> Scan: ...
+         chainCC: bool = False, probe_args: Optional[str] = None) -> Scan: ...

@@ -145,6 +145,59 @@ def test_scan_yields_every_open_port(iface):
     assert len(res) == 4 and all(r.classification == "rst" and not r.success for r in res)
 
 
+def test_scan_udp_module_against_dnsmasq(iface, tmp_path):
+    """probe="udp:dns": a real dnsmasq in B (198.18.0.2, not the reflector's range) answers;
+    the result carries what the CLI's JSON says of the same scan."""
+    dm = subprocess.Popen([NETNS, "-n", NAME, "exec", "b", "/usr/sbin/dnsmasq",
+                           "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
+                           "--no-hosts", "--listen-address=198.18.0.2", "--bind-interfaces",
+                           "--port=53", "--address=/a.example/198.18.0.99",
+                           "--address=/a.example/2001:db8::99",
+                           "--pid-file=%s" % (tmp_path / "dm.pid"), "--user=root",
+                           "--group=root"], stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            r = subprocess.run([NETNS, "-n", NAME, "exec", "b", "ss", "-Hlun", "sport = :53"],
+                               capture_output=True, text=True)
+            if r.stdout.strip():
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("dnsmasq does not listen")
+        res = list(wc.scan(iface=iface, targets="198.18.0.2", probe="udp:dns",
+                           probe_args="a.example", allow_reserved=True, rate=100))
+        assert len(res) == 1
+        r = res[0]
+        assert (r.saddr, r.sport, r.proto, r.classification) == ("198.18.0.2", 53, "udp", "udp")
+        assert (r.service, r.banner, r.rcode, r.ancount) == \
+            ("dns", "NOERROR 1 answer A 198.18.0.99", "NOERROR", 1)
+        assert (r.probe_bytes, r.reply_bytes) == (27, 43) and abs(r.amp - 43 / 27) < 1e-9
+        out = tmp_path / "cli.json"
+        subprocess.run([WIRECRAFT, "scan", "-i", iface, "198.18.0.2", "--allow-reserved", "-q",
+                        "--probe", "udp:dns", "--probe-args", "a.example", "-O", "json",
+                        "-o", str(out)], check=True, timeout=30)
+        c = json.loads(out.read_text())
+        assert (c["service"], c["banner"], c["rcode"], c["ancount"], c["reply_bytes"],
+                c["probe_bytes"]) == (r.service, r.banner, r.rcode, r.ancount, r.reply_bytes,
+                                      r.probe_bytes)
+        # ZMap's TYPE,NAME; the module's port when ports are not given, another when they are
+        r6 = list(wc.scan(iface=iface, targets="198.18.0.2", probe="udp:dns",
+                          probe_args="AAAA,a.example", allow_reserved=True, rate=100))
+        assert [x.banner for x in r6] == ["NOERROR 1 answer AAAA 2001:db8::99"]
+        closed = list(wc.scan(iface=iface, targets="198.18.0.2", probe="udp:dns", ports=5353,
+                              allow_reserved=True, all_replies=True, rate=100))
+        assert [(x.classification, x.service, x.amp) for x in closed] == \
+            [("port-unreach", None, None)]
+    finally:
+        dm.terminate()
+        dm.wait(10)
+    for bad in [dict(probe="udp:nope"), dict(probe="udp:dns", probe_args="a..b"),
+                dict(probe="udp:dns", probe_args="NOPE,a.example"),
+                dict(probe="tcp-syn", probe_args="x")]:
+        with pytest.raises(ValueError):
+            wc.scan(iface=iface, targets="198.18.0.2", allow_reserved=True, ports=53, **bad)
+
+
 CHILD = textwrap.dedent("""
     import json, sys, time
     import wirecraft as wc

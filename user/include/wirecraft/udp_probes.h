@@ -50,6 +50,9 @@ struct wc_udp_info {
 	double amp;              /* reply_bytes / probe_bytes; < 0: unknown (an empty probe) */
 };
 
+/* A DNS reply code as dig names it (NOERROR, NXDOMAIN, ...); NULL for one without a name. */
+const char *wc_udp_rcode_name(int rcode);
+
 /* Classify a UDP answer's payload (m NULL: no module, only the sizes). */
 void wc_udp_classify(const struct wc_udp_module *m, const uint8_t *payload, size_t len,
 		     size_t probe_bytes, struct wc_udp_info *info);
