@@ -31,6 +31,7 @@ PKGS=(
   libssl-dev openssl openssh-server openssh-client nginx-light curl dnsmasq-base chrony snmpd snmp
   bind9-dnsutils  # dig: what a real client gets from dnsmasq
   memcached  # udp:memcached's server (the binary only: the test starts it in its namespace)
+  samba samba-common-bin  # nmbd and nmblookup for udp:netbios-ns (only nmbd runs, in B)
 )
 
 missing=()

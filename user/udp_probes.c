@@ -455,27 +455,54 @@ static int nbns_request(const char *arg, uint8_t *out, size_t cap)
 	return put(out, cap, q, sizeof(q));
 }
 
+/* One name of a node status table: its 15 bytes without the padding spaces. */
+static void nbns_name(const uint8_t *e, char *out, size_t cap)
+{
+	size_t len = 15;
+
+	while (len && (e[len - 1] == ' ' || e[len - 1] == 0))
+		len--;
+	text(out, cap, e, len);
+}
+
+/* The node status answer (RFC 1002 4.2.18): the first unique name (the machine's), the first
+ * group name (its workgroup or domain) and the unit id (the MAC address), as nmblookup -A
+ * lists them: "WCTEST group WCGROUP mac 00-00-00-00-00-00". */
 static void nbns_classify(const uint8_t *b, size_t n, struct wc_udp_info *in)
 {
-	size_t at = 12;
+	char uniq[32] = "", group[32] = "", mac[24] = "";
+	size_t at = 12, names, rdlen, end, i;
 
 	if (n < 12 || rd16(b) != QUERY_ID || !(b[2] & 0x80) || rd16(b + 6) < 1)
 		return;
 	if (!dns_skip_name(b, n, &at) || at + 11 > n || rd16(b + at) != 0x21)
 		return;
 	in->recognised = true;
-	at += 10;  /* type, class, TTL, rdlength */
-	if (b[at] < 1 || at + 1 + 18 > n) {
+	rdlen = rd16(b + at + 8);
+	at += 10; /* type, class, TTL, rdlength */
+	end = at + rdlen < n ? at + rdlen : n;
+	if (at >= end) {
 		snprintf(in->summary, sizeof(in->summary), "no names");
 		return;
 	}
-	{
-		size_t e = 15;
+	names = b[at++];
+	for (i = 0; i < names && at + 18 <= end; i++, at += 18) {
+		bool is_group = b[at + 16] & 0x80; /* NAME_FLAGS, G bit */
+		char *dst = is_group ? group : uniq;
 
-		while (e && b[at + e] == ' ')
-			e--;
-		text(in->summary, sizeof(in->summary), b + at + 1, e);
+		if (!dst[0])
+			nbns_name(b + at, dst, sizeof(uniq));
 	}
+	/* the statistics after the whole table start with the unit id */
+	if (i == names && at + 6 <= end)
+		snprintf(mac, sizeof(mac), "%02x-%02x-%02x-%02x-%02x-%02x", b[at], b[at + 1],
+			 b[at + 2], b[at + 3], b[at + 4], b[at + 5]);
+	if (!uniq[0] && !group[0]) {
+		snprintf(in->summary, sizeof(in->summary), "no names");
+		return;
+	}
+	snprintf(in->summary, sizeof(in->summary), "%s%s%s%s%s", uniq[0] ? uniq : "?",
+		 group[0] ? " group " : "", group, mac[0] ? " mac " : "", mac);
 }
 
 /* ---- memcached -------------------------------------------------------------------------------- */

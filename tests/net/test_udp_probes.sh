@@ -9,6 +9,9 @@
 #     reports mode 4 and the stratum `chronyc tracking` shows;
 #   - snmpd (agentAddress udp:198.18.0.2:161, community public): udp:snmp (v2c) and udp:snmp1
 #     report the sysDescr `snmpget` gets;
+#   - nmbd from samba (netbios name WCTEST, workgroup WCGROUP, its own directories in the temp
+#     dir): udp:netbios-ns reports the first unique name, the first group name and the MAC
+#     that `nmblookup -A` lists;
 #   - memcached (UDP on 11211, -l 198.18.0.2, 8 MB): udp:memcached reports the version that
 #     the same binary's `memcached -V` prints;
 #   - every answer carries its amplification factor (reply bytes / probe bytes, UDP payloads),
@@ -30,7 +33,7 @@ wc_test_begin net-udp-probes
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 for t in ip nsenter timeout tcpdump tshark dig snmpget chronyc /usr/sbin/dnsmasq \
-	/usr/sbin/chronyd /usr/sbin/snmpd /usr/bin/memcached "$PY"; do
+	/usr/sbin/chronyd /usr/sbin/snmpd /usr/bin/memcached /usr/sbin/nmbd nmblookup "$PY"; do
 	command -v "$t" >/dev/null || skip_all "missing $t (scripts/install-deps.sh)"
 done
 
@@ -86,10 +89,26 @@ SNMP_PERSISTENT_DIR=$TMP/snmp bg_b /usr/sbin/snmpd -f -Lo -C -c "$TMP/snmpd.conf
 	-p "$TMP/snmpd.pid" -M /dev/null >"$TMP/snmpd.out" 2>&1
 # UDP is off by default since memcached 1.5.6 (-U turns it on); TCP on a port of its own
 bg_b /usr/bin/memcached -U 11211 -p 11212 -l 198.18.0.2 -m 8 -u root 2>"$TMP/memcached.err"
-for p in 53 123 161 11211; do
+mkdir -p "$TMP/smb/lock" "$TMP/smb/state" "$TMP/smb/cache" "$TMP/smb/private"
+cat >"$TMP/smb.conf" <<EOF
+[global]
+netbios name = WCTEST
+workgroup = WCGROUP
+interfaces = 198.18.0.2/24
+bind interfaces only = yes
+lock directory = $TMP/smb/lock
+state directory = $TMP/smb/state
+cache directory = $TMP/smb/cache
+private dir = $TMP/smb/private
+pid directory = $TMP/smb
+ncalrpc dir = $TMP/smb/ncalrpc
+log file = $TMP/smb/nmbd.log
+EOF
+bg_b /usr/sbin/nmbd -F --no-process-group -s "$TMP/smb.conf" >"$TMP/nmbd.err" 2>&1
+for p in 53 123 161 11211 137; do
 	wait_udp $p || { ko "a server on UDP port $p"; cat "$TMP"/*.err "$TMP/snmpd.out"; finish; }
 done
-ok "dnsmasq, chronyd, snmpd and memcached listen in B"
+ok "dnsmasq, chronyd, snmpd, memcached and nmbd listen in B"
 
 # ---- what the real clients see ----------------------------------------------------------------
 DIG=$(A 10 dig +short +tries=1 +time=2 @198.18.0.2 a.example A)
@@ -108,6 +127,13 @@ done
 mkdir -p "$TMP/snmpc" # the client's persistent files too: never /var/lib/snmp
 DESCR=$(SNMP_PERSISTENT_DIR=$TMP/snmpc A 10 snmpget -v2c -c public -Oqv -t 2 -r 1 198.18.0.2 1.3.6.1.2.1.1.1.0 2>/dev/null | tr -d '"')
 [ -n "$DESCR" ] && ok "snmpget: sysDescr $DESCR" || ko "snmpget: no sysDescr"
+# nmblookup -A: the name table, "NAME <xx> - [<GROUP>] B <ACTIVE>", then "MAC Address = ..."
+A 10 nmblookup -s "$TMP/smb.conf" -A 198.18.0.2 >"$TMP/nmblookup" 2>&1
+NBU=$(awk '/<ACTIVE>/ && !/<GROUP>/ {print $1; exit}' "$TMP/nmblookup")
+NBG=$(awk '/<ACTIVE>/ && /<GROUP>/ {print $1; exit}' "$TMP/nmblookup")
+NBM=$(sed -n 's/.*MAC Address = *//p' "$TMP/nmblookup" | tr 'A-F' 'a-f')
+[ -n "$NBU" ] && [ -n "$NBG" ] && [ -n "$NBM" ] && ok "nmblookup -A: $NBU, group $NBG, MAC $NBM" ||
+	ko "nmblookup -A: $(cat "$TMP/nmblookup")"
 MCV=$(/usr/bin/memcached -V | sed -n 's/^memcached //p')
 [ -n "$MCV" ] && ok "memcached -V: $MCV" || ko "memcached -V says nothing"
 
@@ -131,6 +157,7 @@ scan ntp --probe udp:ntp
 scan snmp --probe udp:snmp
 scan snmp1 --probe udp:snmp1
 scan memcached --probe udp:memcached
+scan nbns --probe udp:netbios-ns
 scan closed --probe udp:dns -p 5353 --all-replies
 # the existing payload files get the sizes and the amplification too (the dns query, by hand)
 printf '53 57 43 01 00 00 01 00 00 00 00 00 00 01 61 07 65 78 61 6d 70 6c 65 00 00 01 00 01\n' \
@@ -145,7 +172,7 @@ field() { # NAME FIELD
 for l in open(sys.argv[1]):
     print(json.loads(l).get(sys.argv[2], ""))' "$TMP/$1.json" "$2"
 }
-for n in dns ntp snmp snmp1 memcached; do
+for n in dns ntp snmp snmp1 memcached nbns; do
 	[ "$(wc -l <"$TMP/$n.json")" -eq 1 ] && ok "udp:$n: one answer: $(cat "$TMP/$n.json")" ||
 		ko "udp:$n: $(cat "$TMP/$n.json")"
 done
@@ -171,6 +198,9 @@ done
 [ "$(field memcached service)" = memcached ] && [ "$(field memcached banner)" = "version $MCV" ] &&
 	ok "udp:memcached: version $MCV, as memcached -V" ||
 	ko "udp:memcached: service '$(field memcached service)' banner '$(field memcached banner)'"
+[ "$(field nbns service)" = netbios-ns ] && [ "$(field nbns banner)" = "$NBU group $NBG mac $NBM" ] &&
+	ok "udp:netbios-ns: '$(field nbns banner)', as nmblookup -A" ||
+	ko "udp:netbios-ns: '$(field nbns banner)' (nmblookup: $NBU group $NBG mac $NBM)"
 [ "$(field file probe_bytes)" = 27 ] && [ "$(field file reply_bytes)" = 43 ] &&
 	[ "$(field file amp)" = 1.593 ] && ok "--udp-payloads: 43 bytes back for 27: amp 1.593" ||
 	ko "--udp-payloads: $(cat "$TMP/file.json")"
@@ -183,7 +213,8 @@ cat >"$TMP/amp.py" <<'PYEOF'
 import json, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
 out, bad = [], []
-for n, port in (("dns", "53"), ("ntp", "123"), ("snmp", "161"), ("memcached", "11211")):
+for n, port in (("dns", "53"), ("ntp", "123"), ("snmp", "161"), ("memcached", "11211"),
+                ("nbns", "137")):
     r = json.loads(open(f"{sys.argv[2]}/{n}.json").readline())
     sent = [int(x[2]) - 8 for x in rows if x[1] == port]
     back = [int(x[2]) - 8 for x in rows if x[0] == port]

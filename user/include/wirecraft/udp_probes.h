@@ -10,7 +10,7 @@
  *   ntp         an NTPv4 client request (mode 3); the server's mode, stratum and reference
  *   snmp        SNMPv2c GetRequest for sysDescr.0, community public; snmp1: the same in v1
  *   ssdp        an M-SEARCH for ssdp:all; the status and SERVER header
- *   netbios-ns  a node status (NBSTAT) query for '*'; the first name of the table
+ *   netbios-ns  a node status (NBSTAT) query for '*'; the first unique and group names, the MAC
  *   memcached   "stats" over the UDP frame header; the version
  *
  * A classifier never reads outside the reply, and says "not this protocol" rather than guess.
