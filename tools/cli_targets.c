@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_targets.h"
+#include "wirecraft/banner.h"
 
 static void add_file(struct wc_ipset *s, const char *path)
 {
@@ -33,13 +34,26 @@ struct wc_ipset *cli_target_set(const char *cmd, const struct cli_targets *o)
 			cli_usage(cmd, "'%s' is not an address, a CIDR or a range", o->targets[i]);
 	for (unsigned i = 0; i < o->ninputs; i++)
 		add_file(s, o->inputs[i]);
+	if (o->names) {
+		unsigned line;
+		int err = wc_names_load(o->names, o->names_out, s, &line);
+
+		if (err == -EINVAL)
+			cli_die(o->names, "line %u: not 'ADDRESS,NAME' (an address and a host name)",
+				line);
+		if (err == -EEXIST)
+			cli_die(o->names, "line %u: a second name for the same address (one name an "
+				"address: it is probed once)", line);
+		if (err)
+			cli_die_err(o->names, err);
+	}
 	if (o->allowlist) {
 		struct wc_ipset *a;
 
 		if (wc_ipset_new(&a))
 			cli_die_err("memory", -ENOMEM);
 		add_file(a, o->allowlist);
-		if (o->ntargets || o->ninputs) {
+		if (o->ntargets || o->ninputs || o->names) {
 			if (wc_ipset_intersect(s, a))
 				cli_die_err("memory", -ENOMEM);
 			wc_ipset_free(a);

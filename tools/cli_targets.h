@@ -20,6 +20,10 @@ struct cli_targets {
 	const char *allowlist;
 	const char *allow_reserved; /* NULL: none; "": all; else a CIDR list */
 	bool quiet;                 /* no warning about reserved addresses skipped */
+	/* --names FILE: "ADDRESS,NAME" lines; their addresses are targets too, and the table
+	 * goes to *names_out */
+	const char *names;
+	struct wc_names **names_out;
 };
 
 /* The set, or exit with a one-line error naming cmd (a bad target, an unreadable file, every

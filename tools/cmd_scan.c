@@ -85,7 +85,7 @@ static const char scan_help[] =
 	"                         --banners and UDP modules: service,end,banner,banner_len,status,\n"
 	"                         server,title,tls_version,tls_cipher,tls_alert,cert_subject,\n"
 	"                         cert_issuer,cert_san,cert_not_before,cert_not_after,cert_sha256,\n"
-	"                         amp,reply_bytes,probe_bytes,rcode,ancount\n"
+	"                         amp,reply_bytes,probe_bytes,rcode,ancount,name\n"
 	"      --all-replies      report closed and unreachable targets too (rst, port-unreach, ...)\n"
 	"Banners (tcp-syn; the connection is completed from userspace, no firewall rule needed):\n"
 	"      --banners          for each open port: ACK, a hello where the server does not speak\n"
@@ -95,6 +95,9 @@ static const char scan_help[] =
 	"      --banner-timeout S end a connection S seconds after its SYN-ACK (default 3)\n"
 	"      --banner-max-conns N  connections open at once (default 65536)\n"
 	"      --banner-host NAME the HTTP Host and TLS SNI (default: the address, no SNI)\n"
+	"      --names FILE       a name per target, zgrab2's input: 'ADDRESS,NAME' lines; each\n"
+	"                         address is a target, and gets its NAME as Host and SNI (the\n"
+	"                         field 'name' says which was sent)\n"
 	"      --http-ports PORTS send an HTTP GET there (default 80,8000,8008,8080,8081,8888)\n"
 	"      --tls-ports PORTS  send a TLS ClientHello there (default 443,465,636,853,990,993,\n"
 	"                         995,8443); elsewhere the server speaks first\n"
@@ -133,7 +136,8 @@ struct scan_cli {
 	bool last_line_progress;
 	bool banners;
 	struct wc_banner_cfg bcfg;
-	const char *http_ports, *tls_ports;
+	const char *http_ports, *tls_ports, *names_path;
+	struct wc_names *names;
 	uint8_t *hello_by_port;
 	const struct wc_udp_module *udp_module;
 	const char *probe_args;
@@ -168,7 +172,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 	enum { O_ALLOW = 256, O_RESERVED, O_PROBE, O_OS, O_UDP, O_SPORT, O_RATE, O_BW, O_RETRIES,
 	       O_COOL, O_MAXT, O_MAXR, O_THREADS, O_SHARDS, O_SHARD, O_SEED, O_RESUME, O_STATE,
 	       O_ALLREP, O_META, O_DRY, O_MODE, O_BANNERS, O_BBYTES, O_BTIME, O_BCONNS, O_BHOST,
-	       O_HTTPP, O_TLSP, O_PARGS };
+	       O_HTTPP, O_TLSP, O_PARGS, O_NAMES };
 	static const struct option lopts[] = {
 		{"iface", required_argument, NULL, 'i'},
 		{"interface", required_argument, NULL, 'i'},
@@ -207,6 +211,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 		{"banner-timeout", required_argument, NULL, O_BTIME},
 		{"banner-max-conns", required_argument, NULL, O_BCONNS},
 		{"banner-host", required_argument, NULL, O_BHOST},
+		{"names", required_argument, NULL, O_NAMES},
 		{"http-ports", required_argument, NULL, O_HTTPP},
 		{"tls-ports", required_argument, NULL, O_TLSP},
 		{"probe-args", required_argument, NULL, O_PARGS},
@@ -346,6 +351,7 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 				cli_usage(CMD, "--banner-host wants a host name, not '%s'", optarg);
 			o->bcfg.host = optarg;
 			break;
+		case O_NAMES: o->names_path = optarg; break;
 		case O_HTTPP: o->http_ports = optarg; break;
 		case O_TLSP: o->tls_ports = optarg; break;
 		case O_PARGS: o->probe_args = optarg; break;
@@ -363,9 +369,11 @@ static void parse_opts(int argc, char **argv, struct scan_cli *o)
 		o->targets = push(o->targets, &o->ntargets, argv[i]);
 	if (!o->so.ifname && !o->so.dry_run)
 		cli_usage(CMD, "no interface: -i IFACE (or --dry-run FILE)");
-	if (!o->ntargets && !o->ninputs && !o->allowlist)
-		cli_usage(CMD, "no targets: give addresses, CIDRs or ranges, -I FILE or --allowlist "
-			  "FILE (a scan never picks its own)");
+	if (!o->ntargets && !o->ninputs && !o->allowlist && !o->names_path)
+		cli_usage(CMD, "no targets: give addresses, CIDRs or ranges, -I FILE, --names FILE "
+			  "or --allowlist FILE (a scan never picks its own)");
+	if (o->names_path && !o->banners)
+		cli_usage(CMD, "--names is for --banners (the names go in the hellos)");
 	if (o->has_shards != o->has_shard && !(o->has_shards && o->so.shards == 1))
 		cli_usage(CMD, "--shards and --shard go together");
 	if (o->so.shards > 1 && !o->has_seed && !o->resume_path)
@@ -520,6 +528,7 @@ static struct wc_targets *make_targets(struct scan_cli *o, struct wc_ports *port
 		.targets = o->targets, .ntargets = o->ntargets, .inputs = o->inputs,
 		.ninputs = o->ninputs, .blocklists = o->blocklists, .nblock = o->nblock,
 		.allowlist = o->allowlist, .allow_reserved = o->allow_reserved, .quiet = o->quiet,
+		.names = o->names_path, .names_out = &o->names,
 	};
 	struct wc_ipset *s = cli_target_set(CMD, &spec);
 	struct wc_targets *t;
@@ -701,6 +710,7 @@ int cmd_scan(int argc, char **argv)
 		cli_usage(CMD, "-p: a %s probe has no ports", o.probe ? o.probe : "tcp-syn");
 	}
 	t = make_targets(&o, ports);
+	o.bcfg.names = o.names; /* loaded with the targets */
 	o.space = wc_targets_count(t);
 	if (!o.has_rate && !o.so.bandwidth_bps && !o.quiet && !o.so.dry_run &&
 	    wc_targets_addrs(t) > 65536)
@@ -863,6 +873,7 @@ int cmd_scan(int argc, char **argv)
 	wc_targets_free(t);
 	free(ports);
 	free(o.inputs);
+	wc_names_free(o.names);
 	free(o.blocklists);
 	free(o.targets);
 	/* stopped by a signal: the shell's 128 + SIGINT; by --max-runtime: done as asked */

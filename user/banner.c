@@ -83,6 +83,7 @@ struct wc_bn {
 	bool our_ts;        /* our SYN offered Timestamp */
 	uint8_t tls_hello[600];
 	int tls_len;
+	uint8_t rnd[32]; /* the ClientHello's random, also in the hellos made per name */
 	size_t hello_max;
 	struct conn *ring;
 	uint32_t cap;
@@ -123,6 +124,24 @@ static void wr32(uint8_t *p, uint32_t v)
 static const uint16_t http_ports[] = {80, 8000, 8008, 8080, 8081, 8888};
 static const uint16_t tls_ports[] = {443, 465, 636, 853, 990, 993, 995, 8443};
 
+size_t wc_banner_hello_max(const struct wc_banner_cfg *c)
+{
+	size_t m = wc_hello_max(c->host), ln = wc_names_longest(c->names);
+
+	if (ln) {
+		/* the longest name of the table, as --banner-host would be */
+		char longest[256];
+
+		if (ln >= sizeof(longest))
+			return SIZE_MAX;
+		memset(longest, 'a', ln);
+		longest[ln] = 0;
+		if (wc_hello_max(longest) > m)
+			m = wc_hello_max(longest);
+	}
+	return m;
+}
+
 int wc_bn_new(const struct wc_bn_opts *o, struct wc_bn **out)
 {
 	const struct wc_banner_cfg *c = o->cfg;
@@ -153,9 +172,10 @@ int wc_bn_new(const struct wc_bn_opts *o, struct wc_bn **out)
 	}
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memset(rnd, 0x5a, sizeof(rnd));
+	memcpy(b->rnd, rnd, sizeof(rnd));
 	b->tls_len = wc_hello_tls(c->host, rnd, b->tls_hello, sizeof(b->tls_hello));
-	b->hello_max = wc_hello_max(c->host);
-	if (b->tls_len < 0 || b->hello_max + 18 + 40 + 32 > STAGE_FRAME) {
+	b->hello_max = wc_banner_hello_max(c);
+	if (b->tls_len < 0 || b->hello_max > STAGE_FRAME || b->hello_max + 18 + 40 + 32 > STAGE_FRAME) {
 		free(b);
 		return -ENAMETOOLONG;
 	}
@@ -427,17 +447,33 @@ static void send_ack(struct wc_bn *b, const struct conn *c)
 		 c->irs + 1 + c->len, our_win(c), c, NULL, 0);
 }
 
+/* The name this target gets in its hello (the table's, else --banner-host's); NULL: none. */
+static const char *conn_name(const struct wc_bn *b, const struct conn *c)
+{
+	const char *name = NULL;
+
+	if (b->o.cfg->names) {
+		struct wc_ipaddr a = {.family = c->ep.fam == 4 ? AF_INET : AF_INET6};
+
+		memcpy(a.a, c->ep.theirs, a.family == AF_INET ? 4 : 16);
+		name = wc_names_find(b->o.cfg->names, &a);
+	}
+	return name ? name : b->o.cfg->host;
+}
+
 static void send_hello(struct wc_bn *b, struct conn *c)
 {
 	uint8_t h[STAGE_FRAME];
 	const uint8_t *p = h;
 	int n = 0;
 
+	const char *name = conn_name(b, c);
+
 	if (c->hello == WC_HELLO_HTTP) {
 		char host[64];
 
-		if (b->o.cfg->host) {
-			n = wc_hello_http(b->o.cfg->host, h, sizeof(h));
+		if (name) {
+			n = wc_hello_http(name, h, sizeof(h));
 		} else {
 			struct wc_ipaddr a = {.family = c->ep.fam == 4 ? AF_INET : AF_INET6};
 
@@ -448,6 +484,8 @@ static void send_hello(struct wc_bn *b, struct conn *c)
 				strcat(host, "]");
 			n = wc_hello_http(c->ep.fam == 6 ? host : host + 1, h, sizeof(h));
 		}
+	} else if (c->hello == WC_HELLO_TLS && name && name != b->o.cfg->host) {
+		n = wc_hello_tls(name, b->rnd, h, sizeof(h)); /* this target's SNI */
 	} else if (c->hello == WC_HELLO_TLS) {
 		p = b->tls_hello;
 		n = b->tls_len;
@@ -507,6 +545,7 @@ static void finish(struct wc_bn *b, struct conn *c, enum wc_banner_end end)
 
 	wc_banner_parse(c->buf, c->len, (enum wc_hello)c->hello, &info);
 	info.end = end;
+	info.name = c->hello != WC_HELLO_NONE ? conn_name(b, c) : NULL; /* what was sent */
 	res.r.classification = c->len ? "banner" : end == WC_BE_RESET ? "reset"
 					 : end == WC_BE_FIN ? "closed" : "timeout";
 	res.r.success = true;

@@ -301,6 +301,7 @@ int wc_banner_parse(const uint8_t *b, size_t len, enum wc_hello hello, struct wc
 
 	(void)hello;
 	in->service = NULL;
+	in->name = NULL;
 	in->data = b;
 	in->len = len;
 	in->line[0] = in->server[0] = in->title[0] = 0;

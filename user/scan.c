@@ -1088,7 +1088,7 @@ static int setup(struct scan *s, char *why)
 			.sport_n = wc_probe_sport_n(s->probe),
 			/* banners: the server's segments acknowledge our hello too */
 			.tcp_extra = wc_probe_tcp_extra(s->probe) +
-				     (o->banner ? (uint32_t)wc_hello_max(o->banner->host) + 1 : 0),
+				     (o->banner ? (uint32_t)wc_banner_hello_max(o->banner) + 1 : 0),
 			.mode = o->mode,
 			.trace_mask = wc_probe_trace_mask(s->probe),
 		};

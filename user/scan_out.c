@@ -75,7 +75,7 @@ static const char *const field_names[WC_OF__MAX] = {
 	[WC_OF_CERT_NOT_AFTER] = "cert_not_after", [WC_OF_CERT_SHA256] = "cert_sha256",
 	[WC_OF_AMP] = "amp",             [WC_OF_REPLY_BYTES] = "reply_bytes",
 	[WC_OF_PROBE_BYTES] = "probe_bytes", [WC_OF_RCODE] = "rcode",
-	[WC_OF_ANCOUNT] = "ancount",
+	[WC_OF_ANCOUNT] = "ancount",     [WC_OF_NAME] = "name",
 };
 
 const char *wc_out_field_name(unsigned f)
@@ -363,6 +363,7 @@ static const char *banner_str(const struct wc_scan_result *r, unsigned f, char *
 	case WC_OF_CERT_NOT_BEFORE: v = b->cert_not_before; break;
 	case WC_OF_CERT_NOT_AFTER: v = b->cert_not_after; break;
 	case WC_OF_CERT_SHA256: v = b->cert_sha256; break;
+	case WC_OF_NAME: v = b->name; break;
 	}
 	return v && *v ? v : NULL;
 }

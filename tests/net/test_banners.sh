@@ -10,6 +10,9 @@
 #   - a closed port is accounted as refused; every connection opened is accounted as ended;
 #   - the kernel of A sends no RST: every RST on the wire from A (tcpdump on B) is one the
 #     scanner sent itself (its count in the metadata);
+#   - --names FILE (zgrab2's "ADDRESS,NAME"): the name goes out as the HTTP Host and the TLS
+#     SNI, so nginx's name-based server and s_server's -servername certificate answer, as
+#     they do `curl -H Host:` and `openssl s_client -servername`;
 #   - -O pcap holds whole conversations (SYN-ACK, ACK, hello, data, RST);
 #   - the XDP reflector playing a /20 x 4 ports (it answers SYNs, not the ACK or hello): every
 #     open port reported once, every connection ended by time-out, none lost.
@@ -97,14 +100,26 @@ http {
 		listen 198.18.0.2:80;
 		root $TMP/www;
 	}
+	server {
+		listen 198.18.0.2:80;
+		server_name sni.test;
+		root $TMP/www2;
+	}
 }
 EOF
+mkdir -p "$TMP/www2"
+printf '<html><head><title>the sni.test site</title></head></html>\n' >"$TMP/www2/index.html"
 bg_b /usr/sbin/nginx -p "$TMP/ngx" -c "$TMP/nginx.conf" -g 'daemon off;'
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 30 \
 	-subj "/CN=banner.test/O=wirecraft" -addext "subjectAltName=DNS:banner.test,IP:198.18.0.2" \
 	>/dev/null 2>&1 || { ko "openssl req"; finish; }
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key2.pem" -out "$TMP/cert2.pem" -days 30 \
+	-subj "/CN=sni.test/O=wirecraft" -addext "subjectAltName=DNS:sni.test" >/dev/null 2>&1 ||
+	{ ko "openssl req (sni.test)"; finish; }
+# no SNI, or another name: cert.pem; SNI sni.test: cert2.pem
 bg_b openssl s_server -accept 198.18.0.2:443 -cert "$TMP/cert.pem" -key "$TMP/key.pem" -quiet \
+	-servername sni.test -cert2 "$TMP/cert2.pem" -key2 "$TMP/key2.pem" \
 	>"$TMP/s_server.out" 2>&1 </dev/null
 
 for p in 22 80 443; do wait_port $p || { ko "a server on port $p"; cat "$TMP"/*.err; finish; }; done
@@ -122,6 +137,15 @@ CURL_SERVER=$(sed -n 's/^[Ss]erver: *//p' "$TMP/curl.h" | tr -d '\r')
 ok "curl: status $CURL_STATUS, Server $CURL_SERVER"
 FP=$(openssl x509 -in "$TMP/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' |
 	tr 'A-F' 'a-f')
+# the same servers by name, as their real clients ask
+A 10 curl -s -H 'Host: sni.test' http://198.18.0.2/ >"$TMP/curl2.html" || ko "curl -H Host: sni.test"
+TITLE2=$(sed -n 's:.*<title>\(.*\)</title>.*:\1:p' "$TMP/curl2.html")
+A 10 openssl s_client -connect 198.18.0.2:443 -servername sni.test </dev/null 2>/dev/null |
+	openssl x509 -noout -fingerprint -sha256 >"$TMP/fp2" 2>/dev/null
+FP2=$(sed 's/.*=//; s/://g' "$TMP/fp2" | tr 'A-F' 'a-f')
+[ -n "$TITLE2" ] && [ -n "$FP2" ] && [ "$FP2" != "$FP" ] &&
+	ok "by name: curl -H Host: '$TITLE2', s_client -servername: the other certificate" ||
+	ko "by name: curl title '$TITLE2', s_client fingerprint '$FP2' (default $FP)"
 
 # ---- the banner scan, with B counting the RSTs that come from A ----------------------------
 $NS exec b tcpdump -i "$IFB" -n -U --immediate-mode -w "$TMP/b.pcap" 'tcp and src host 198.18.0.1' 2>"$TMP/td.err" &
@@ -211,6 +235,34 @@ A 30 "$WC" scan -i "$IFA" -p 22 198.18.0.2 --allow-reserved --banners --banner-t
 [ "$(cat "$TMP/pub/u.txt" 2>/dev/null)" = "198.18.0.2 22 ssh" ] &&
 	[ "$(stat -c %U "$TMP/pub/u.txt")" = nobody ] && ok "-u nobody: the banner, in nobody's file" ||
 	ko "-u nobody: '$(cat "$TMP/pub/u.txt" 2>/dev/null)'"
+
+# ---- --names: a name per target, in the Host header and the SNI --------------------------------
+printf '# zgrab2 input\n198.18.0.2,sni.test\n2001:db8::2 v6.test\n' >"$TMP/names.csv"
+A 60 "$WC" scan -i "$IFA" -p 22,80,443 --names "$TMP/names.csv" --allow-reserved --banners \
+	--banner-timeout 2 -q -O json -o "$TMP/bn.json" 2>"$TMP/scann.err" ||
+	ko "--names scan: $(cat "$TMP/scann.err")"
+cat >"$TMP/names.py" <<'PYEOF'
+import json, sys
+rows = {(r["saddr"], r["sport"]): r for r in map(json.loads, open(sys.argv[1]))}
+title, fp = sys.argv[2], sys.argv[3]
+web, tls, ssh, ssh6 = (rows.get(k, {}) for k in (("198.18.0.2", 80), ("198.18.0.2", 443),
+                                                  ("198.18.0.2", 22), ("2001:db8::2", 22)))
+print(f"{len(rows)} records; 80: '{web.get('title')}' name {web.get('name')}; 443: "
+      f"{tls.get('cert_subject')} name {tls.get('name')}; 22: name {ssh.get('name')}")
+ok = len(rows) == 4 and web.get("title") == title and web.get("name") == "sni.test"
+ok = ok and tls.get("cert_sha256") == fp and tls.get("name") == "sni.test"
+ok = ok and "name" not in ssh and ssh6.get("service") == "ssh"  # nothing sent to sshd
+if not ok:
+    print(json.dumps(list(rows.values())))
+sys.exit(0 if ok else 1)
+PYEOF
+"$PY" "$TMP/names.py" "$TMP/bn.json" "$TITLE2" "$FP2" >"$TMP/names.out" &&
+	ok "--names: $(cat "$TMP/names.out")" || ko "--names: $(cat "$TMP/names.out")"
+printf '198.18.0.2,sni.test\n198.18.0.2,other.test\n' >"$TMP/names2.csv"
+case "$(A 10 "$WC" scan -i "$IFA" -p 443 --names "$TMP/names2.csv" --allow-reserved --banners -q 2>&1)" in
+*"line 2: a second name for the same address"*) ok "--names: one name an address" ;;
+*) ko "--names: a second name for an address is not refused" ;;
+esac
 
 # ---- -O pcap: whole conversations ---------------------------------------------------------
 A 60 "$WC" scan -i "$IFA" -p 22,80,443 198.18.0.2 --allow-reserved --banners --banner-timeout 2 \

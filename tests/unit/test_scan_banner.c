@@ -13,7 +13,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "wirecraft/banner.h"
+#include "wirecraft/target.h"
 #include "wirecraft/udp_probes.h"
 
 static struct wc_banner_info in;
@@ -347,12 +352,83 @@ static void test_udp_modules(void **st)
 	assert_true(u.amp < 0); /* nothing sent: no factor */
 }
 
+/* ---- --names: zgrab2's input ------------------------------------------------------------------ */
+
+static char names_path[64];
+
+static void names_file(const char *text)
+{
+	int fd;
+
+	strcpy(names_path, "/tmp/wc-names.XXXXXX");
+	fd = mkstemp(names_path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static int names_load(const char *text, struct wc_names **n, struct wc_ipset *t, unsigned *line)
+{
+	int err;
+
+	names_file(text);
+	err = wc_names_load(names_path, n, t, line);
+	unlink(names_path);
+	return err;
+}
+
+static void test_names(void **st)
+{
+	static const char *const bad[] = {
+		"198.18.0.2\n", "x.example,a.example\n", "198.18.0.2,a..example\n",
+		"198.18.0.2,a example\n", "198.18.0.2,.a\n", "198.18.0.0/24,a.example\n",
+		"198.18.0.2,a\"b\n", "198.18.0.2,a/b\n",
+	};
+	struct wc_ipaddr a = {.family = AF_INET};
+	struct wc_names *n = NULL;
+	struct wc_ipset *t;
+	unsigned line = 0;
+
+	(void)st;
+	assert_int_equal(wc_ipset_new(&t), 0);
+	assert_int_equal(names_load("# zgrab2\n\n198.18.0.9,b.example\n  198.18.0.2 , a.example  \n"
+				    "2001:db8::2\tv6.example # the v6 one\n198.18.0.3 C-x_1.EXAMPLE.\n",
+				    &n, t, &line), 0);
+	assert_int_equal(wc_names_count(n), 4);
+	assert_int_equal(wc_ipset_count(t), 4);
+	assert_int_equal(wc_names_longest(n), strlen("C-x_1.EXAMPLE."));
+	inet_pton(AF_INET, "198.18.0.2", a.a);
+	assert_string_equal(wc_names_find(n, &a), "a.example");
+	inet_pton(AF_INET, "198.18.0.9", a.a);
+	assert_string_equal(wc_names_find(n, &a), "b.example");
+	inet_pton(AF_INET, "198.18.0.4", a.a);
+	assert_null(wc_names_find(n, &a));
+	a.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::2", a.a);
+	assert_string_equal(wc_names_find(n, &a), "v6.example");
+	wc_names_free(n);
+	wc_ipset_free(t);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		line = 0;
+		assert_int_equal(names_load(bad[i], &n, NULL, &line), -EINVAL);
+		assert_int_equal(line, 1);
+	}
+	/* a second name for an address: the later line named */
+	assert_int_equal(names_load("198.18.0.2,a.example\n198.18.0.5,b.example\n\n"
+				    "198.18.0.2,c.example\n", &n, NULL, &line), -EEXIST);
+	assert_int_equal(line, 4);
+	assert_int_equal(wc_names_load("/nonexistent/names.csv", &n, NULL, &line), -ENOENT);
+	assert_null(wc_names_find(NULL, &a));
+	wc_names_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect), cmocka_unit_test(test_http),
 		cmocka_unit_test(test_complete), cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_udp_modules),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,22 @@ enum wc_hello {
 	WC_HELLO_TLS,      /* a TLS 1.2 ClientHello: the certificate comes in clear */
 };
 
+struct wc_ipset;
+struct wc_ipaddr;
+
+/* Host names per target address, for the hellos (HTTP Host, TLS SNI), as zgrab2 takes its
+ * input: lines "ADDRESS,NAME" or "ADDRESS NAME", '#' comments, blank lines skipped. Each
+ * address also goes into targets (may be NULL). One name an address (a stateless scan probes
+ * it once): a second one is -EEXIST. -EINVAL for a line that is not an address and a host name;
+ * *line (may be NULL) says which; -errno from the file. Read-only once loaded. */
+struct wc_names;
+int wc_names_load(const char *path, struct wc_names **out, struct wc_ipset *targets,
+		  unsigned *line);
+const char *wc_names_find(const struct wc_names *n, const struct wc_ipaddr *a); /* NULL: none */
+size_t wc_names_count(const struct wc_names *n);
+size_t wc_names_longest(const struct wc_names *n);
+void wc_names_free(struct wc_names *n);
+
 /* What a user sets (wc_scan_opts.banner; NULL: no banners). */
 struct wc_banner_cfg {
 	uint32_t max_bytes;   /* collect at most this much (0: 4096); TLS at least 16384 */
@@ -35,10 +51,15 @@ struct wc_banner_cfg {
 	uint32_t max_conns;   /* connections open at once (0: 65536); the oldest is timed out
 				 early when a new one finds no room */
 	const char *host;     /* HTTP Host and TLS SNI; NULL: the target's address (no SNI) */
+	const struct wc_names *names; /* per target, before host (NULL: none) */
 	/* The hello per port: a 65536-entry table of enum wc_hello; NULL: the defaults (http on
 	 * 80, 8000, 8008, 8080, 8081, 8888; tls on 443, 465, 636, 853, 990, 993, 995, 8443). */
 	const uint8_t *hello_by_port;
 };
+
+/* The longest hello a target of this configuration can get (its host, its longest name): what
+ * the steering program lets the server's ACK cover. */
+size_t wc_banner_hello_max(const struct wc_banner_cfg *c);
 
 /* How a connection ended. */
 enum wc_banner_end {
@@ -87,6 +108,7 @@ struct wc_banner_info {
 	char cert_not_before[24], cert_not_after[24]; /* ISO 8601 UTC */
 	char cert_sha256[65];       /* hex, of the DER */
 	uint32_t cert_len;
+	const char *name;           /* the HTTP Host / TLS SNI name sent; NULL: none */
 };
 
 /* Parse what a server sent (hello: what we sent it). Returns 0; info->service NULL for len 0. */

@@ -60,12 +60,13 @@ enum wc_out_field {
 	WC_OF_PROBE_BYTES,
 	WC_OF_RCODE,      /* dns: the reply code, by name */
 	WC_OF_ANCOUNT,    /* dns: answers */
+	WC_OF_NAME,       /* banners: the host name sent (HTTP Host, TLS SNI) */
 	WC_OF__MAX
 };
 
 #define WC_OUT_DEFAULT_FIELDS "saddr,daddr,sport,dport,classification,success,ttl,ipid,window,rtt,timestamp"
 /* --banners: what a connection said instead of what its SYN-ACK looked like */
-#define WC_OUT_BANNER_FIELDS "saddr,sport,classification,service,end,banner_len,banner,status," \
+#define WC_OUT_BANNER_FIELDS "saddr,sport,name,classification,service,end,banner_len,banner,status," \
 	"server,title,tls_version,tls_cipher,tls_alert,cert_subject,cert_issuer,cert_san," \
 	"cert_not_before,cert_not_after,cert_sha256,rtt,timestamp"
 /* UDP probe modules: the module's verdict and the amplification */
