@@ -46,6 +46,7 @@
 #define BATCH 64
 #define TX_FRAMES 4096
 #define RX_FRAMES 4096
+#define TX_AHEAD 128 /* AF_XDP copy mode: probes submitted and not yet sent, at most */
 #define REPAIR_PPS 50000.0 /* a repair pass's ceiling: a few hundred probes take ms */
 #define RTT_BUCKETS 128 /* quarter powers of two of microseconds: 1 us .. 2^32 us */
 
@@ -95,6 +96,7 @@ struct scan {
 	unsigned T;
 	struct wc_iface ifc;
 	bool have_ifc, dry;
+	bool copy_tx; /* AF_XDP copy mode: the kernel sends on our kick, a few dozen each */
 	struct wc_steer *steer;
 	struct steer_load sl;
 	struct wc_port *ports[MAX_QUEUES];
@@ -423,7 +425,14 @@ static void *tx_main(void *arg)
 		want = wc_rate_take(&rate, BATCH);
 		if (halted(s))
 			break;
-		n = wc_port_tx_reserve(port, want, frames);
+		/* Copy mode: the kernel sends what we submitted only when kicked, about 32 frames
+		 * a kick, so a full ring is a queue of thousands ahead of the wire (70 ms at 60k
+		 * pps through a chain of namespace routers): every RTT measured from the submit
+		 * included it. Kick it out first (the ring-full path below) while TX_AHEAD wait. */
+		if (s->copy_tx && wc_port_tx_inflight(port) >= TX_AHEAD)
+			n = 0;
+		else
+			n = wc_port_tx_reserve(port, want, frames);
 		if (!n) {
 			rate.sent -= want;
 			err = wc_port_tx_poll(port, 1);
@@ -790,7 +799,7 @@ static double cooldown(struct scan *s, uint64_t last_tx, uint64_t probed, struct
 				break;
 		}
 		report(s, st, ck, next);
-		nanosleep(&(struct timespec){0, 5000000}, NULL);
+		nanosleep(&(struct timespec){0, 1000000}, NULL); /* the last answers: soon seen */
 	}
 	st->cooling = false;
 	return (double)(wc_now_ns() - start) / 1e9;
@@ -1098,6 +1107,7 @@ static int setup(struct scan *s, char *why)
 			steer_load_main(l);
 	}
 	err = open_ports(s, why);
+	s->copy_tx = !err && !s->dry && !strcmp(wc_port_engine(s->ports[0]), "xsk-copy");
 	if (!s->dry) {
 		struct steer_load *l = &s->sl;
 
@@ -1284,7 +1294,8 @@ static int run_passes(struct scan *s, uint32_t pass0, struct run *r, char *why)
 				break;
 			pace(s, &pc, sent);
 			report(s, &r->st, &r->ck, &r->next);
-			nanosleep(&(struct timespec){0, s->o->rate_pps > 0 ? 20000000 : 5000000}, NULL);
+			/* at --rate max, a pass may be over in milliseconds: see it end soon */
+			nanosleep(&(struct timespec){0, s->o->rate_pps > 0 ? 20000000 : 1000000}, NULL);
 		}
 		r->pass_done = true;
 		r->last_tx = 0;
