@@ -96,7 +96,9 @@ static void collect(const struct wc_scan_result *r, void *arg)
 			unsigned d = hops_back(r->r.ttl) + 1;
 
 			__atomic_store_n(&tr->dist[a], (uint8_t)(d < 255 ? d : 255), __ATOMIC_RELAXED);
-		} else {
+		} else if (x->ttl <= __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED)) {
+			/* within the distance only: phase 2's skip reads this, and an answer of its
+			 * own (at a TTL beyond) must not leave out the TTLs below it not yet walked */
 			__atomic_store_n(&tr->near[a], 1, __ATOMIC_RELAXED);
 		}
 	}
