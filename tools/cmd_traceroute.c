@@ -340,8 +340,9 @@ int cmd_traceroute(int argc, char **argv)
 
 		wc_trace_times(tr, &tt);
 		if (o.to.preprobe)
-			snprintf(why, sizeof(why), "preprobe %.3f s, to the distances %.3f s, beyond "
-				 "%.3f s", tt.phase_s[0], tt.phase_s[1], tt.phase_s[2]);
+			snprintf(why, sizeof(why), "preprobe: the sample %.3f s, the rest %.3f s; "
+				 "the TTLs below %.3f s, beyond %.3f s", tt.phase_s[0],
+				 tt.phase_s[1], tt.phase_s[2], tt.phase_s[3]);
 		else
 			snprintf(why, sizeof(why), "probes %.3f s", tt.phase_s[0]);
 		fprintf(stderr, "wirecraft: traceroute times: before the trace %.3f s, set-up %.3f s, "
@@ -359,7 +360,7 @@ int cmd_traceroute(int argc, char **argv)
 	}
 	if (!o.quiet)
 		fprintf(stderr, "wirecraft: traceroute %s: %llu probes (%llu preprobes, %llu pairs "
-				"beyond the targets left out, %llu beyond the distances) in %.2f s (%.0f pps), %llu "
+				"at or beyond the targets left out, %llu beyond the distances) in %.2f s (%.0f pps), %llu "
 				"replies, %zu targets answered, %llu reached, %zu links, %llu drops, "
 				"%.2f s in all, cooldown %.2f s\n",
 			cli_job_stop ? "stopped" : "done", (unsigned long long)st.sent,

@@ -29,14 +29,16 @@ struct wc_trace {
 	bool oom;
 	void (*progress)(const struct wc_scan_stats *st, void *arg);
 	void *arg;
-	/* the preprobe (wc_trace_opts.preprobe): per target address its distance (0: not
-	 * known: every TTL) and whether it answered at a TTL up to there; the scan's phase */
-	uint8_t *dist, *near;
+	/* the preprobe (wc_trace_opts.preprobe): per target address the distance its answer
+	 * told (sampled targets; 0: not known) and what its probes found (ST_*); the TTL the
+	 * others' preprobe goes at (the sample's most common distance); the scan's phase */
+	uint8_t *dist, *state;
+	uint8_t split;
 	unsigned phase;
 	uint32_t nttl;
 	uint8_t min_ttl, max_ttl;
 	uint64_t preprobes, skipped, extended;
-	uint64_t phase_ns[3]; /* when each phase started (CLOCK_MONOTONIC) */
+	uint64_t phase_ns[4]; /* when each phase started (CLOCK_MONOTONIC) */
 	struct wc_trace_times times;
 	/* after */
 	uint64_t ntargets, nreached;
@@ -61,6 +63,61 @@ static unsigned hops_back(uint8_t reply_ttl)
 	unsigned init = reply_ttl <= 64 ? 64 : reply_ttl <= 128 ? 128 : 255;
 
 	return init - reply_ttl;
+}
+
+/* --preprobe, in four phases of one scan (wc_scan_opts.phases):
+ *   0  a sample of the targets (every 16th; all of a small set) at max_ttl: the target's
+ *      answer tells its distance, the hops back + 1 (FlashRoute's preprobe);
+ *   1  the others once, at the sample's most common distance, the split TTL: the target
+ *      itself answering there is its hop at that TTL, measured; a router answering is
+ *      the hop there and says the path goes on;
+ *   2  the TTLs below: up to the distance for a sampled target, below the split for one
+ *      that answered at it; every TTL for the rest;
+ *   3  the TTLs beyond the distance for a sampled target that did not answer within it (a
+ *      path longer out than back), when there is one.
+ * Every hop reported is the answer to a probe sent with its TTL; none is inferred. */
+#define ST_NEAR 1      /* sampled: the target answered at a TTL up to its distance */
+#define ST_AT_SPLIT 2  /* not sampled: the target answered its preprobe at the split TTL */
+#define ST_PAST 4      /* not sampled: a router answered it: the path goes on beyond */
+
+static bool sampled(const struct wc_trace *tr, uint64_t a)
+{
+	return tr->ntargets <= 64 || a % 16 == 0;
+}
+
+/* The TTL a target's preprobe went at. */
+static unsigned pre_ttl(const struct wc_trace *tr, uint64_t a)
+{
+	return sampled(tr, a) ? tr->max_ttl : tr->split;
+}
+
+static void set_state(struct wc_trace *tr, uint64_t a, uint8_t bit)
+{
+	__atomic_fetch_or(&tr->state[a], bit, __ATOMIC_RELAXED);
+}
+
+/* What an answer says of its target's path (on the receiving thread). */
+static void note(struct wc_trace *tr, const struct rec *x, uint64_t a)
+{
+	bool end = at_target(x);
+
+	if (sampled(tr, a)) {
+		uint8_t d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
+
+		if (!end)
+			return;
+		if (x->ttl == tr->max_ttl) { /* the preprobe: its distance, the hops back + 1 */
+			unsigned n = hops_back(x->reply_ttl) + 1;
+
+			__atomic_store_n(&tr->dist[a], (uint8_t)(n < 255 ? n : 255), __ATOMIC_RELAXED);
+		} else if (x->ttl <= d) {
+			/* within the distance only: phase 3 reads this, and an answer of its own (at
+			 * a TTL beyond) must not leave out the TTLs below it not yet walked */
+			set_state(tr, a, ST_NEAR);
+		}
+	} else if (__atomic_load_n(&tr->phase, __ATOMIC_RELAXED) >= 1 && x->ttl == tr->split) {
+		set_state(tr, a, end ? ST_AT_SPLIT : ST_PAST);
+	}
 }
 
 /* On the scan's receiving thread (one for all queues): append; with a preprobe, note its
@@ -89,48 +146,39 @@ static void collect(const struct wc_scan_result *r, void *arg)
 	x->reply = r->r.classification;
 	x->ttl = (uint8_t)r->r.tport;
 	x->reply_ttl = r->r.ttl;
-	if (tr->dist && at_target(x)) {
-		uint64_t a = r->index / tr->nttl;
-
-		if (x->ttl == tr->max_ttl) { /* the preprobe: its distance, the hops back + 1 */
-			unsigned d = hops_back(r->r.ttl) + 1;
-
-			__atomic_store_n(&tr->dist[a], (uint8_t)(d < 255 ? d : 255), __ATOMIC_RELAXED);
-		} else if (x->ttl <= __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED)) {
-			/* within the distance only: phase 2's skip reads this, and an answer of its
-			 * own (at a TTL beyond) must not leave out the TTLs below it not yet walked */
-			__atomic_store_n(&tr->near[a], 1, __ATOMIC_RELAXED);
-		}
-	}
+	if (tr->dist)
+		note(tr, x, r->index / tr->nttl);
 }
 
-/* With a preprobe, on the sending threads: what each phase probes. 0: the preprobe, each
- * target at max_ttl; 1: the TTLs up to its distance (all when it did not answer); 2: those
- * beyond, for a target that did not answer within its distance (a path longer out than
- * back). The pair at max_ttl is the preprobe's, never sent again. */
+/* With a preprobe, on the sending threads: what each phase probes (above). */
 static bool skip_far(uint64_t index, void *arg)
 {
 	struct wc_trace *tr = arg;
 	uint64_t a = index / tr->nttl;
-	unsigned ttl = tr->min_ttl + (unsigned)(index % tr->nttl);
-	uint8_t d;
+	unsigned ttl = tr->min_ttl + (unsigned)(index % tr->nttl), p = pre_ttl(tr, a);
+	uint8_t d, st;
+	bool probe;
 
-	if (tr->phase == 0) {
-		if (ttl != tr->max_ttl)
+	if (tr->phase <= 1) {
+		if (ttl != p || sampled(tr, a) != (tr->phase == 0))
 			return true;
 		__atomic_fetch_add(&tr->preprobes, 1, __ATOMIC_RELAXED);
 		return false;
 	}
-	if (ttl == tr->max_ttl)
-		return true;
+	if (ttl == p)
+		return true; /* the preprobe's, never again */
 	d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
-	if (tr->phase == 1) {
-		if (!d || ttl <= d)
-			return false;
-		__atomic_fetch_add(&tr->skipped, 1, __ATOMIC_RELAXED);
-		return true;
+	st = __atomic_load_n(&tr->state[a], __ATOMIC_RELAXED);
+	if (tr->phase == 2) {
+		if (sampled(tr, a))
+			probe = !d || ttl <= d;
+		else
+			probe = !(st & ST_AT_SPLIT) || ttl < p;
+		if (!probe)
+			__atomic_fetch_add(&tr->skipped, 1, __ATOMIC_RELAXED);
+		return !probe;
 	}
-	if (!d || ttl <= d || __atomic_load_n(&tr->near[a], __ATOMIC_RELAXED))
+	if (!sampled(tr, a) || !d || ttl <= d || (st & ST_NEAR))
 		return true;
 	__atomic_fetch_add(&tr->extended, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_sub(&tr->skipped, 1, __ATOMIC_RELAXED);
@@ -143,18 +191,32 @@ static bool next_phase(unsigned phase, void *arg)
 	struct wc_trace *tr = arg;
 	bool far = false;
 
-	if (phase > 2)
+	if (phase > 3)
 		return false;
-	if (phase == 2) { /* only when some target's path goes on beyond its distance */
+	if (phase == 1) { /* the split: the sample's most common distance, within the TTLs */
+		uint64_t n[256] = {0}, best = 0;
+
+		tr->split = tr->max_ttl;
+		for (uint64_t a = 0; a < tr->ntargets; a++) {
+			uint8_t d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
+
+			if (sampled(tr, a) && d >= tr->min_ttl && d <= tr->max_ttl && ++n[d] > best) {
+				best = n[d];
+				tr->split = d;
+			}
+		}
+	}
+	if (phase == 3) { /* only when some target's path goes on beyond its distance */
 		for (uint64_t a = 0; a < tr->ntargets && !far; a++) {
 			uint8_t d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
 
-			far = d && d + 1u < tr->max_ttl && !__atomic_load_n(&tr->near[a], __ATOMIC_RELAXED);
+			far = sampled(tr, a) && d && d + 1u < tr->max_ttl &&
+			      !(__atomic_load_n(&tr->state[a], __ATOMIC_RELAXED) & ST_NEAR);
 		}
 		if (!far)
 			return false;
 	}
-	tr->phase = phase;
+	__atomic_store_n(&tr->phase, phase, __ATOMIC_RELAXED);
 	tr->phase_ns[phase] = wc_now_ns();
 	return true;
 }
@@ -366,14 +428,14 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 			goto out;
 		}
 		tr->dist = calloc(tr->ntargets, 1);
-		tr->near = calloc(tr->ntargets, 1);
-		if (!tr->dist || !tr->near) {
+		tr->state = calloc(tr->ntargets, 1);
+		if (!tr->dist || !tr->state) {
 			err = -ENOMEM;
 			goto out;
 		}
 		so.skip = skip_far;
 		so.skip_arg = tr;
-		so.phases = 3;
+		so.phases = 4;
 		so.on_phase = next_phase;
 	}
 	t0 = wc_now_ns();
@@ -422,7 +484,7 @@ void wc_trace_free(struct wc_trace *tr)
 	free(tr->links);
 	free(tr->recs);
 	free(tr->dist);
-	free(tr->near);
+	free(tr->state);
 	free(tr);
 }
 

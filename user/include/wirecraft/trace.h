@@ -92,15 +92,15 @@ const struct wc_trace_link *wc_trace_link(const struct wc_trace *tr, size_t i);
  * the preprobe sent and how many (target, TTL) pairs it left out. */
 uint64_t wc_trace_preprobes(const struct wc_trace *tr);
 uint64_t wc_trace_skipped(const struct wc_trace *tr);
-/* Pairs the preprobe's phase 2 probed beyond a distance (a path longer out than back). */
+/* Pairs the preprobe's last phase probed beyond a distance (a path longer out than back). */
 uint64_t wc_trace_extended(const struct wc_trace *tr);
 
 /* Where the time went, in seconds: set-up (interface, sockets, steering program, next hop),
  * each phase from its first probe to the end of its cooldown (one phase without --preprobe;
- * the preprobe's phases: 0 the preprobe, 1 the TTLs up to the distances, 2 those beyond;
- * 0 for a phase not run), tear-down, and making the paths and links. */
+ * the preprobe's: 0 the sample's preprobes, 1 the others', 2 the TTLs below, 3 those
+ * beyond a distance; 0 for a phase not run), tear-down, and making the paths and links. */
 struct wc_trace_times {
-	double setup_s, phase_s[3], teardown_s, paths_s;
+	double setup_s, phase_s[4], teardown_s, paths_s;
 };
 void wc_trace_times(const struct wc_trace *tr, struct wc_trace_times *out);
 
