@@ -42,9 +42,11 @@ static const char traceroute_help[] =
 	"  -p, --port N           TCP or UDP destination port (default 80 for tcp-syn, 33434 udp)\n"
 	"  -f, --first-ttl N      the first TTL (hop limit) probed (default 1)\n"
 	"  -m, --max-ttl N        the last (default 30, at most 255)\n"
-	"      --preprobe         first one probe per target at --max-ttl: its answer tells the\n"
-	"                         target's distance, and no TTL beyond it (and one more) is sent\n"
-	"                         (FlashRoute's preprobing; a byte per target while it runs)\n"
+	"      --preprobe         every 16th target first at --max-ttl: the answers tell the\n"
+	"                         distance (FlashRoute's preprobing); the others once at the most\n"
+	"                         common one, where the target's own answer is its hop; then only\n"
+	"                         the TTLs below (a router there: all the others). No TTL beyond a\n"
+	"                         target is sent and no hop is inferred; two bytes per target\n"
 	"      --source-port N    TCP source port (default 61000)\n"
 	"  -S, --source-ip ADDR   source address (once per family; default: the interface's)\n"
 	"  -G, --gateway-mac MAC  next hop (default: the neighbour table, else ARP/ND)\n"
@@ -62,7 +64,8 @@ static const char traceroute_help[] =
 	"                         links), json (lines: paths, then links), csv (a line per hop)\n"
 	"                         or dot (the router graph, for graphviz)\n"
 	"  -q, --quiet            no progress line\n"
-	"  -v, --verbose          where the time went: set-up, each phase, tear-down, the paths\n"
+	"  -v, --verbose          where the time went (set-up, each phase, tear-down, the paths),\n"
+	"                         the answers and the counts (also with -q)\n"
 	"  -h, --help             this text\n\n"
 	"Example: wirecraft traceroute -i eth1 --max-ttl 16 -p 80 198.18.0.0/20 --allow-reserved\n"
 	"         -O json -o hops.jsonl\n";
@@ -358,7 +361,7 @@ int cmd_traceroute(int argc, char **argv)
 			(unsigned long long)st.steer[WC_SC_NO_SOCKET], st.rtt_p50_us / 1e3,
 			st.rtt_p99_us / 1e3, st.rtt_max_us / 1e3);
 	}
-	if (!o.quiet)
+	if (!o.quiet || o.verbose) /* -v: the counts too, also with -q */
 		fprintf(stderr, "wirecraft: traceroute %s: %llu probes (%llu preprobes, %llu pairs "
 				"at or beyond the targets left out, %llu beyond the distances) in %.2f s (%.0f pps), %llu "
 				"replies, %zu targets answered, %llu reached, %zu links, %llu drops, "
