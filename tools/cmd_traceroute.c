@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cli_targets.h"
+#include "wirecraft/rate.h"
 #include "wirecraft/trace.h"
 
 #define CMD "traceroute"
@@ -41,9 +42,11 @@ static const char traceroute_help[] =
 	"  -p, --port N           TCP or UDP destination port (default 80 for tcp-syn, 33434 udp)\n"
 	"  -f, --first-ttl N      the first TTL (hop limit) probed (default 1)\n"
 	"  -m, --max-ttl N        the last (default 30, at most 255)\n"
-	"      --preprobe         first one probe per target at --max-ttl: its answer tells the\n"
-	"                         target's distance, and no TTL beyond it (and one more) is sent\n"
-	"                         (FlashRoute's preprobing; a byte per target while it runs)\n"
+	"      --preprobe         every 16th target first at --max-ttl: the answers tell the\n"
+	"                         distance (FlashRoute's preprobing); the others once at the most\n"
+	"                         common one, where the target's own answer is its hop; then only\n"
+	"                         the TTLs below (a router there: all the others). No TTL beyond a\n"
+	"                         target is sent and no hop is inferred; two bytes per target\n"
 	"      --source-port N    TCP source port (default 61000)\n"
 	"  -S, --source-ip ADDR   source address (once per family; default: the interface's)\n"
 	"  -G, --gateway-mac MAC  next hop (default: the neighbour table, else ARP/ND)\n"
@@ -61,6 +64,8 @@ static const char traceroute_help[] =
 	"                         links), json (lines: paths, then links), csv (a line per hop)\n"
 	"                         or dot (the router graph, for graphviz)\n"
 	"  -q, --quiet            no progress line\n"
+	"  -v, --verbose          where the time went (set-up, each phase, tear-down, the paths),\n"
+	"                         the answers and the counts (also with -q)\n"
 	"  -h, --help             this text\n\n"
 	"Example: wirecraft traceroute -i eth1 --max-ttl 16 -p 80 198.18.0.0/20 --allow-reserved\n"
 	"         -O json -o hops.jsonl\n";
@@ -70,7 +75,7 @@ struct tr_cli {
 	struct cli_targets tg;
 	const char *output, *probe;
 	int fmt;
-	bool has_rate, has_seed, quiet;
+	bool has_rate, has_seed, quiet, verbose;
 	uint64_t probes;
 };
 
@@ -121,6 +126,7 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 		{"output", required_argument, NULL, 'o'},
 		{"output-format", required_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -129,7 +135,7 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:I:b:p:f:m:S:G:o:O:qh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:I:b:p:f:m:S:G:o:O:qvh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': so->ifname = optarg; break;
 		case 'I': o->tg.inputs = push(o->tg.inputs, &o->tg.ninputs, optarg); break;
@@ -217,6 +223,7 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 				cli_usage(CMD, "-O wants text, json, csv or dot, not '%s'", optarg);
 			break;
 		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
 		case 'h':
 			fputs(traceroute_help, stdout);
 			cli_flush();
@@ -255,6 +262,11 @@ static void parse_opts(int argc, char **argv, struct tr_cli *o)
 	}
 }
 
+static double now_s(void)
+{
+	return (double)wc_now_ns() / 1e9;
+}
+
 static void progress(const struct wc_scan_stats *st, void *arg)
 {
 	struct tr_cli *o = arg;
@@ -275,6 +287,7 @@ int cmd_traceroute(int argc, char **argv)
 	struct wc_scan_stats st;
 	char why[WC_SCAN_WHY] = "", label[64];
 	unsigned nttl;
+	double t_start = now_s(), t_trace, t;
 	int err;
 
 	memset(&o, 0, sizeof(o));
@@ -312,6 +325,7 @@ int cmd_traceroute(int argc, char **argv)
 	o.to.scan.progress = progress;
 	o.to.scan.arg = &o;
 	cli_catch_job_signals();
+	t_trace = now_s();
 	err = wc_trace(&o.to, &tr, &st, why);
 	if (err) {
 		if (err == -EPERM || err == -EACCES)
@@ -320,16 +334,41 @@ int cmd_traceroute(int argc, char **argv)
 			cli_die(CMD, "no targets left after the allowlist and blocklists");
 		cli_die(CMD, "%s", why[0] ? why : strerror(-err));
 	}
+	t = now_s();
 	err = wc_trace_write(tr, o.output, (enum wc_trace_format)o.fmt, label);
 	if (err)
 		cli_die_err(o.output ? o.output : "stdout", err);
-	if (!o.quiet)
+	if (o.verbose) {
+		struct wc_trace_times tt;
+
+		wc_trace_times(tr, &tt);
+		if (o.to.preprobe)
+			snprintf(why, sizeof(why), "preprobe: the sample %.3f s, the rest %.3f s; "
+				 "the TTLs below %.3f s, beyond %.3f s", tt.phase_s[0],
+				 tt.phase_s[1], tt.phase_s[2], tt.phase_s[3]);
+		else
+			snprintf(why, sizeof(why), "probes %.3f s", tt.phase_s[0]);
+		fprintf(stderr, "wirecraft: traceroute times: before the trace %.3f s, set-up %.3f s, "
+				"%s, tear-down %.3f s, paths %.3f s, written %.3f s\n",
+			t_trace - t_start, tt.setup_s, why, tt.teardown_s, tt.paths_s, now_s() - t);
+		fprintf(stderr, "wirecraft: traceroute answers: %llu replies, %llu kept, %llu repeats, "
+				"%llu invalid; drops: device %llu, socket %llu, ring full %llu, no "
+				"socket %llu; rtt p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+			(unsigned long long)st.replies, (unsigned long long)st.results,
+			(unsigned long long)st.repeats, (unsigned long long)st.invalid,
+			(unsigned long long)st.drops_device, (unsigned long long)st.xsk_rx_dropped,
+			(unsigned long long)st.xsk_rx_ring_full,
+			(unsigned long long)st.steer[WC_SC_NO_SOCKET], st.rtt_p50_us / 1e3,
+			st.rtt_p99_us / 1e3, st.rtt_max_us / 1e3);
+	}
+	if (!o.quiet || o.verbose) /* -v: the counts too, also with -q */
 		fprintf(stderr, "wirecraft: traceroute %s: %llu probes (%llu preprobes, %llu pairs "
-				"beyond the targets left out) in %.2f s (%.0f pps), %llu "
+				"at or beyond the targets left out, %llu beyond the distances) in %.2f s (%.0f pps), %llu "
 				"replies, %zu targets answered, %llu reached, %zu links, %llu drops, "
 				"%.2f s in all, cooldown %.2f s\n",
 			cli_job_stop ? "stopped" : "done", (unsigned long long)st.sent,
 			(unsigned long long)wc_trace_preprobes(tr), (unsigned long long)wc_trace_skipped(tr),
+			(unsigned long long)wc_trace_extended(tr),
 			st.send_s,
 			st.send_s > 0 ? (double)st.sent / st.send_s : 0.0,
 			(unsigned long long)st.replies, wc_trace_npaths(tr),

@@ -41,6 +41,7 @@ static unsigned pk_reserve(struct wc_port *p, unsigned n, uint8_t **frames)
 	struct pk *k = p->priv;
 	unsigned got = 0;
 
+	k->reserved = 0; /* an earlier reservation not submitted: its frames are handed out again */
 	while (got < n && k->reserved + got < k->nframes) {
 		struct tpacket3_hdr *h = frame_hdr(k, k->head + k->reserved + got);
 

@@ -23,6 +23,7 @@ static unsigned pc_reserve(struct wc_port *p, unsigned n, uint8_t **frames)
 	struct pc *k = p->priv;
 	unsigned got = 0;
 
+	k->reserved = 0; /* an earlier reservation not submitted: its frames are handed out again */
 	/* Frames are written out at submit: all of them are free again by then. */
 	while (got < n && k->reserved < k->nframes) {
 		frames[got++] = k->frames + (size_t)((k->head + k->reserved) % k->nframes) * FRAME_SIZE;

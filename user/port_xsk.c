@@ -70,13 +70,14 @@ static unsigned xk_reserve(struct wc_port *p, unsigned n, uint8_t **frames)
 	unsigned got = 0;
 	uint32_t room;
 
-	if (k->nfree - k->reserved < n)
+	k->reserved = 0; /* an earlier reservation not submitted: its frames are handed out again */
+	if (k->nfree < n)
 		reclaim(k);
 	/* A completed frame does not mean a free TX slot: the kernel may post the completion
 	 * before it publishes its TX ring consumer index. Promise only what submit can place. */
-	room = xsk_prod_nb_free(&k->tx, k->reserved + n);
-	if (room < k->reserved + n)
-		n = room > k->reserved ? room - k->reserved : 0;
+	room = xsk_prod_nb_free(&k->tx, n);
+	if (room < n)
+		n = room;
 	while (got < n && k->reserved < k->nfree) {
 		uint64_t addr = k->free[k->nfree - 1 - k->reserved];
 

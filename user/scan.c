@@ -46,6 +46,7 @@
 #define BATCH 64
 #define TX_FRAMES 4096
 #define RX_FRAMES 4096
+#define TX_AHEAD 128 /* AF_XDP copy mode: probes submitted and not yet sent, at most */
 #define REPAIR_PPS 50000.0 /* a repair pass's ceiling: a few hundred probes take ms */
 #define RTT_BUCKETS 128 /* quarter powers of two of microseconds: 1 us .. 2^32 us */
 
@@ -95,6 +96,7 @@ struct scan {
 	unsigned T;
 	struct wc_iface ifc;
 	bool have_ifc, dry;
+	bool copy_tx; /* AF_XDP copy mode: the kernel sends on our kick, a few dozen each */
 	struct wc_steer *steer;
 	struct steer_load sl;
 	struct wc_port *ports[MAX_QUEUES];
@@ -105,7 +107,7 @@ struct scan {
 	struct wc_port *bn_tx;   /* where their ACKs, hellos and RSTs leave */
 	struct txslot *txc;
 	uint64_t txmask;
-	uint32_t pass, repairs;
+	uint32_t pass, repairs, phase;
 	uint64_t probed_base; /* targets the first pass probed before a resume */
 	uint64_t limit[WC_SCAN_MAX_THREADS]; /* see wc_scan_state.limit; 0: none */
 	int64_t rt_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
@@ -423,7 +425,14 @@ static void *tx_main(void *arg)
 		want = wc_rate_take(&rate, BATCH);
 		if (halted(s))
 			break;
-		n = wc_port_tx_reserve(port, want, frames);
+		/* Copy mode: the kernel sends what we submitted only when kicked, about 32 frames
+		 * a kick, so a full ring is a queue of thousands ahead of the wire (70 ms at 60k
+		 * pps through a chain of namespace routers): every RTT measured from the submit
+		 * included it. Kick it out first (the ring-full path below) while TX_AHEAD wait. */
+		if (s->copy_tx && wc_port_tx_inflight(port) >= TX_AHEAD)
+			n = 0;
+		else
+			n = wc_port_tx_reserve(port, want, frames);
 		if (!n) {
 			rate.sent -= want;
 			err = wc_port_tx_poll(port, 1);
@@ -629,6 +638,7 @@ static void snapshot(struct scan *s, struct wc_scan_stats *st, struct clock *ck)
 	st->count = s->cyc.n;
 	st->pass = s->pass;
 	st->passes = s->passes;
+	st->phase = s->phase;
 	st->sent = st->targets_sent = 0;
 	for (unsigned i = 0; i < s->T; i++) {
 		struct sender *d = &s->snd[i];
@@ -789,7 +799,7 @@ static double cooldown(struct scan *s, uint64_t last_tx, uint64_t probed, struct
 				break;
 		}
 		report(s, st, ck, next);
-		nanosleep(&(struct timespec){0, 5000000}, NULL);
+		nanosleep(&(struct timespec){0, 1000000}, NULL); /* the last answers: soon seen */
 	}
 	st->cooling = false;
 	return (double)(wc_now_ns() - start) / 1e9;
@@ -1097,6 +1107,7 @@ static int setup(struct scan *s, char *why)
 			steer_load_main(l);
 	}
 	err = open_ports(s, why);
+	s->copy_tx = !err && !s->dry && !strcmp(wc_port_engine(s->ports[0]), "xsk-copy");
 	if (!s->dry) {
 		struct steer_load *l = &s->sl;
 
@@ -1218,17 +1229,135 @@ static void fill_state(struct scan *s, struct wc_scan_state *st, bool complete, 
 		wc_dedup_foreach(s->dd, collect_answered, st);
 }
 
+/* What the passes of a phase carry from one to the next, and back to wc_scan. */
+struct run {
+	struct wc_scan_stats st;
+	struct clock ck;
+	uint64_t next, last_tx, first_tx;
+	double cool;
+	bool pass_done;
+};
+
+/* The passes of one phase (the first, the retries, the repairs), each with its cooldown;
+ * s->pass ends at s->passes when all of them ran. */
+static int run_passes(struct scan *s, uint32_t pass0, struct run *r, char *why)
+{
+	int err = 0;
+
+	for (s->pass = pass0; s->pass < s->passes && !err; s->pass++) {
+		uint64_t drops0;
+
+		drops0 = drops_counted(s);
+		r->pass_done = false;
+		for (unsigned i = 0; i < s->T; i++) {
+			struct sender *d = &s->snd[i];
+			uint64_t budget = s->o->max_targets / s->T + (i < s->o->max_targets % s->T);
+
+			d->sc = s;
+			d->id = i;
+			d->port = s->ports[i];
+			d->exhausted = false;
+			d->finished = 0;
+			d->err = 0;
+			d->budget = s->pass == 0 && s->o->max_targets ? budget : UINT64_MAX;
+			d->limit = s->pass > 0 && s->limit[i] ? s->limit[i] - 1 : UINT64_MAX;
+			wc_cyclic_walk_init(&d->w, &s->cyc, s->shards, s->shard, s->T, i);
+			if (s->o->resume && s->pass == pass0)
+				wc_cyclic_walk_seek(&d->w, s->o->resume->done[i]);
+			d->steps = wc_cyclic_walk_done(&d->w);
+			d->first_tx = d->last_tx = 0;
+			/* A repair pass re-probes a few targets after drops; sent as one burst at
+			 * the top rate, they overflow the same rings again and are lost once more,
+			 * and an answer the peer cannot hand back is counted on its side, not ours. */
+			d->max_pps = s->pass >= 1 + s->o->retries ? REPAIR_PPS / s->T : 0;
+		}
+		for (unsigned i = 0; i < s->T; i++) {
+			err = -pthread_create(&s->snd[i].th, NULL, tx_main, &s->snd[i]);
+			if (err) {
+				set_halt(s, 2);
+				for (unsigned j = 0; j < i; j++)
+					pthread_join(s->snd[j].th, NULL);
+				return fail(why, err, "thread: %s", strerror(-err));
+			}
+		}
+		for (struct pacer pc = {0};;) {
+			bool all = true;
+			uint64_t sent = 0;
+
+			for (unsigned i = 0; i < s->T; i++) {
+				if (!__atomic_load_n(&s->snd[i].finished, __ATOMIC_ACQUIRE))
+					all = false;
+				sent += ld(&s->snd[i].sent);
+			}
+			poll_stop(s);
+			if (all || halted(s))
+				break;
+			pace(s, &pc, sent);
+			report(s, &r->st, &r->ck, &r->next);
+			/* at --rate max, a pass may be over in milliseconds: see it end soon */
+			nanosleep(&(struct timespec){0, s->o->rate_pps > 0 ? 20000000 : 1000000}, NULL);
+		}
+		r->pass_done = true;
+		r->last_tx = 0;
+		for (unsigned i = 0; i < s->T; i++) {
+			pthread_join(s->snd[i].th, NULL);
+			if (s->snd[i].err && !err) {
+				err = s->snd[i].err;
+				fail(why, err, "send: %s", strerror(-err));
+			}
+			if (!s->snd[i].exhausted)
+				r->pass_done = false;
+			if (s->snd[i].last_tx > r->last_tx)
+				r->last_tx = s->snd[i].last_tx;
+			if (s->snd[i].first_tx && (!r->first_tx || s->snd[i].first_tx < r->first_tx))
+				r->first_tx = s->snd[i].first_tx;
+		}
+		if (r->last_tx && halted(s) < 2) {
+			uint64_t probed = s->probed_base;
+
+			for (unsigned i = 0; i < s->T; i++)
+				probed += s->snd[i].targets;
+			r->cool += cooldown(s, r->last_tx, probed, &r->st, &r->ck, &r->next);
+		}
+		if (s->pass == 0 && s->o->max_targets)
+			for (unsigned i = 0; i < s->T; i++)
+				if (!s->snd[i].budget) /* cut short: later passes stop there too */
+					s->limit[i] = s->snd[i].steps + 1;
+		if (err || !r->pass_done)
+			break;
+		if (halted(s) && s->pass + 1 < s->passes)
+			break; /* stopped in the cooldown: the next pass is the state's */
+		{
+			uint64_t probed = s->probed_base, answered = wc_dedup_count(s->dd), d;
+
+			for (unsigned i = 0; i < s->T; i++)
+				probed += s->snd[i].targets;
+			d = drops_counted(s) - drops0;
+			if (answered >= probed) {
+				s->pass = s->passes - 1; /* everyone answered: no retry adds anything */
+			} else if (s->pass + 1 == s->passes && d && !halted(s) && s->repairs < 2 &&
+				   probed - answered <= 16 * d) {
+				/* Probes or replies were dropped (a veth's peer ring overflowing, a
+				 * full socket ring): which ones, nobody knows, but the silent are few enough that probing them
+				 * again costs at most 16 probes per drop. A scan where most targets
+				 * are silent (the internet) never gets here: --retries is for it. */
+				s->passes++;
+				s->repairs++;
+			}
+		}
+	}
+	return err;
+}
+
 int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_scan_state *state,
 	    char *why)
 {
 	struct wc_scan_opts o;
-	struct wc_scan_stats st;
-	struct clock ck = {0};
+	struct run r;
 	struct scan *s;
-	uint64_t next = 0, last_tx = 0, first_tx = 0;
 	uint32_t pass0 = 0;
-	bool pass_done = false, complete = false;
-	double cool = 0;
+	unsigned nphases;
+	bool complete = false;
 	int err;
 
 	if (!uo || uo->sz < offsetof(struct wc_scan_opts, arg) || !uo->targets)
@@ -1237,11 +1366,14 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 	memcpy(&o, uo, uo->sz < sizeof(o) ? uo->sz : sizeof(o));
 	if (!o.ifname && !o.dry_run)
 		return fail(why, -EINVAL, "scan: no interface");
+	nphases = o.phases ? o.phases : 1;
+	if (nphases > 1 && (!o.on_phase || o.resume || state))
+		return fail(why, -EINVAL, "scan: phases need on_phase, and cannot be resumed");
 	s = aligned_alloc(64, (sizeof(*s) + 63) / 64 * 64);
 	if (!s)
 		return fail(why, -ENOMEM, "scan: out of memory");
 	memset(s, 0, sizeof(*s));
-	memset(&st, 0, sizeof(st));
+	memset(&r, 0, sizeof(r));
 	s->o = &o;
 	s->nl = -1;
 	s->t = o.targets;
@@ -1264,9 +1396,9 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 			goto out;
 		}
 	}
-	next = wc_now_ns() + 1000000000ull;
-	snprintf(st.engine, sizeof(st.engine), "%s", wc_port_engine(s->ports[0]));
-	snprintf(st.how, sizeof(st.how), "cookie in %s", wc_probe_cookie_where(s->probe));
+	r.next = wc_now_ns() + 1000000000ull;
+	snprintf(r.st.engine, sizeof(r.st.engine), "%s", wc_port_engine(s->ports[0]));
+	snprintf(r.st.how, sizeof(r.st.how), "cookie in %s", wc_probe_cookie_where(s->probe));
 
 	/* answered targets of the state: never probed again, never reported again */
 	if (o.resume) {
@@ -1298,112 +1430,20 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 		for (unsigned i = 0; i < s->T; i++)
 			s->snd[i].rate = rate > 0 ? rate / s->T : 0;
 	}
-	for (s->pass = pass0; s->pass < s->passes && !err; s->pass++) {
-		uint64_t drops0;
-
-		drops0 = drops_counted(s);
-		pass_done = false;
-		for (unsigned i = 0; i < s->T; i++) {
-			struct sender *d = &s->snd[i];
-			uint64_t budget = o.max_targets / s->T + (i < o.max_targets % s->T);
-
-			d->sc = s;
-			d->id = i;
-			d->port = s->ports[i];
-			d->exhausted = false;
-			d->finished = 0;
-			d->err = 0;
-			d->budget = s->pass == 0 && o.max_targets ? budget : UINT64_MAX;
-			d->limit = s->pass > 0 && s->limit[i] ? s->limit[i] - 1 : UINT64_MAX;
-			wc_cyclic_walk_init(&d->w, &s->cyc, s->shards, s->shard, s->T, i);
-			if (o.resume && s->pass == pass0)
-				wc_cyclic_walk_seek(&d->w, o.resume->done[i]);
-			d->steps = wc_cyclic_walk_done(&d->w);
-			d->first_tx = d->last_tx = 0;
-			/* A repair pass re-probes a few targets after drops; sent as one burst at
-			 * the top rate, they overflow the same rings again and are lost once more,
-			 * and an answer the peer cannot hand back is counted on its side, not ours. */
-			d->max_pps = s->pass >= 1 + o.retries ? REPAIR_PPS / s->T : 0;
-		}
-		for (unsigned i = 0; i < s->T; i++) {
-			err = -pthread_create(&s->snd[i].th, NULL, tx_main, &s->snd[i]);
-			if (err) {
-				set_halt(s, 2);
-				for (unsigned j = 0; j < i; j++)
-					pthread_join(s->snd[j].th, NULL);
-				fail(why, err, "thread: %s", strerror(-err));
-				goto stop_rx;
-			}
-		}
-		for (struct pacer pc = {0};;) {
-			bool all = true;
-			uint64_t sent = 0;
-
-			for (unsigned i = 0; i < s->T; i++) {
-				if (!__atomic_load_n(&s->snd[i].finished, __ATOMIC_ACQUIRE))
-					all = false;
-				sent += ld(&s->snd[i].sent);
-			}
-			poll_stop(s);
-			if (all || halted(s))
-				break;
-			pace(s, &pc, sent);
-			report(s, &st, &ck, &next);
-			nanosleep(&(struct timespec){0, o.rate_pps > 0 ? 20000000 : 5000000}, NULL);
-		}
-		pass_done = true;
-		last_tx = 0;
-		for (unsigned i = 0; i < s->T; i++) {
-			pthread_join(s->snd[i].th, NULL);
-			if (s->snd[i].err && !err) {
-				err = s->snd[i].err;
-				fail(why, err, "send: %s", strerror(-err));
-			}
-			if (!s->snd[i].exhausted)
-				pass_done = false;
-			if (s->snd[i].last_tx > last_tx)
-				last_tx = s->snd[i].last_tx;
-			if (s->snd[i].first_tx && (!first_tx || s->snd[i].first_tx < first_tx))
-				first_tx = s->snd[i].first_tx;
-		}
-		if (last_tx && halted(s) < 2) {
-			uint64_t probed = s->probed_base;
-
-			for (unsigned i = 0; i < s->T; i++)
-				probed += s->snd[i].targets;
-			cool += cooldown(s, last_tx, probed, &st, &ck, &next);
-		}
-		if (s->pass == 0 && o.max_targets)
-			for (unsigned i = 0; i < s->T; i++)
-				if (!s->snd[i].budget) /* cut short: later passes stop there too */
-					s->limit[i] = s->snd[i].steps + 1;
-		if (err || !pass_done)
+	r.st.setup_s = (double)(wc_now_ns() - s->t0) / 1e9;
+	for (unsigned ph = 0;; ph++) {
+		s->phase = ph;
+		err = run_passes(s, pass0, &r, why);
+		/* the next phase: only after this one ended whole (every pass, its cooldown) */
+		if (err || s->pass < s->passes || ph + 1 >= nphases || halted(s) ||
+		    !o.on_phase(ph + 1, o.arg))
 			break;
-		if (halted(s) && s->pass + 1 < s->passes)
-			break; /* stopped in the cooldown: the next pass is the state's */
-		{
-			uint64_t probed = s->probed_base, answered = wc_dedup_count(s->dd), d;
-
-			for (unsigned i = 0; i < s->T; i++)
-				probed += s->snd[i].targets;
-			d = drops_counted(s) - drops0;
-			if (answered >= probed) {
-				s->pass = s->passes - 1; /* everyone answered: no retry adds anything */
-			} else if (s->pass + 1 == s->passes && d && !halted(s) && s->repairs < 2 &&
-				   probed - answered <= 16 * d) {
-				/* Probes or replies were dropped (a veth's peer ring overflowing, a
-				 * full socket ring): which ones, nobody knows, but the silent are few enough that probing them
-				 * again costs at most 16 probes per drop. A scan where most targets
-				 * are silent (the internet) never gets here: --retries is for it. */
-				s->passes++;
-				s->repairs++;
-			}
-		}
+		s->passes = 1 + o.retries;
+		pass0 = 0;
 	}
 	complete = !err && s->pass >= s->passes;
 	if (s->pass >= s->passes)
 		s->pass = s->passes - 1;
-stop_rx:
 	if (s->rx_started) {
 		__atomic_store_n(&s->rx_done, 1, __ATOMIC_RELEASE);
 		pthread_join(s->rx, NULL);
@@ -1412,23 +1452,28 @@ stop_rx:
 		wc_bn_close_all(s->bn);
 		wc_port_tx_drain(s->bn_tx, 500);
 	}
-	snapshot(s, &st, &ck);
-	if (first_tx && last_tx > first_tx)
-		st.send_s = (double)(last_tx - first_tx) / 1e9;
-	st.cooldown_s = cool;
-	st.repairs = s->repairs;
-	st.finished = true;
-	st.interrupted = !complete;
+	snapshot(s, &r.st, &r.ck);
+	if (r.first_tx && r.last_tx > r.first_tx)
+		r.st.send_s = (double)(r.last_tx - r.first_tx) / 1e9;
+	r.st.cooldown_s = r.cool;
+	r.st.repairs = s->repairs;
+	r.st.finished = true;
+	r.st.interrupted = !complete;
 	if (state)
-		fill_state(s, state, complete, complete || pass_done);
+		fill_state(s, state, complete, complete || r.pass_done);
 	if (o.progress && !err)
-		o.progress(&st, o.arg);
+		o.progress(&r.st, o.arg);
 out:
-	teardown(s);
+	{
+		uint64_t t = wc_now_ns();
+
+		teardown(s);
+		r.st.teardown_s = (double)(wc_now_ns() - t) / 1e9;
+	}
 	if (err && why && !why[0])
 		fail(why, err, "scan: %s", strerror(-err));
 	if (out)
-		*out = st;
+		*out = r.st;
 	free(s);
 	return err;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirecraft/rate.h"
 #include "wirecraft/trace.h"
 
 struct rec {
@@ -28,11 +29,17 @@ struct wc_trace {
 	bool oom;
 	void (*progress)(const struct wc_scan_stats *st, void *arg);
 	void *arg;
-	/* the preprobe: per target address, its distance (0: not known, every TTL) */
-	uint8_t *dist;
+	/* the preprobe (wc_trace_opts.preprobe): per target address the distance its answer
+	 * told (sampled targets; 0: not known) and what its probes found (ST_*); the TTL the
+	 * others' preprobe goes at (the sample's most common distance); the scan's phase */
+	uint8_t *dist, *state;
+	uint8_t split;
+	unsigned phase;
 	uint32_t nttl;
-	uint8_t min_ttl;
-	uint64_t preprobes, skipped;
+	uint8_t min_ttl, max_ttl;
+	uint64_t preprobes, skipped, extended;
+	uint64_t phase_ns[4]; /* when each phase started (CLOCK_MONOTONIC) */
+	struct wc_trace_times times;
 	/* after */
 	uint64_t ntargets, nreached;
 	struct wc_trace_path *paths;
@@ -50,7 +57,71 @@ static int addr_cmp(const struct wc_ipaddr *a, const struct wc_ipaddr *b)
 
 static bool at_target(const struct rec *r);
 
-/* On the scan's receiving thread (one for all queues): append, nothing else. */
+/* The initial TTL a host most likely used: the smallest usual one at or above what came. */
+static unsigned hops_back(uint8_t reply_ttl)
+{
+	unsigned init = reply_ttl <= 64 ? 64 : reply_ttl <= 128 ? 128 : 255;
+
+	return init - reply_ttl;
+}
+
+/* --preprobe, in four phases of one scan (wc_scan_opts.phases):
+ *   0  a sample of the targets (every 16th; all of a small set) at max_ttl: the target's
+ *      answer tells its distance, the hops back + 1 (FlashRoute's preprobe);
+ *   1  the others once, at the sample's most common distance, the split TTL: the target
+ *      itself answering there is its hop at that TTL, measured; a router answering is
+ *      the hop there and says the path goes on;
+ *   2  the TTLs below: up to the distance for a sampled target, below the split for one
+ *      that answered at it; every TTL for the rest;
+ *   3  the TTLs beyond the distance for a sampled target that did not answer within it (a
+ *      path longer out than back), when there is one.
+ * Every hop reported is the answer to a probe sent with its TTL; none is inferred. */
+#define ST_NEAR 1      /* sampled: the target answered at a TTL up to its distance */
+#define ST_AT_SPLIT 2  /* not sampled: the target answered its preprobe at the split TTL */
+#define ST_PAST 4      /* not sampled: a router answered it: the path goes on beyond */
+
+static bool sampled(const struct wc_trace *tr, uint64_t a)
+{
+	return tr->ntargets <= 64 || a % 16 == 0;
+}
+
+/* The TTL a target's preprobe went at. */
+static unsigned pre_ttl(const struct wc_trace *tr, uint64_t a)
+{
+	return sampled(tr, a) ? tr->max_ttl : tr->split;
+}
+
+static void set_state(struct wc_trace *tr, uint64_t a, uint8_t bit)
+{
+	__atomic_fetch_or(&tr->state[a], bit, __ATOMIC_RELAXED);
+}
+
+/* What an answer says of its target's path (on the receiving thread). */
+static void note(struct wc_trace *tr, const struct rec *x, uint64_t a)
+{
+	bool end = at_target(x);
+
+	if (sampled(tr, a)) {
+		uint8_t d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
+
+		if (!end)
+			return;
+		if (x->ttl == tr->max_ttl) { /* the preprobe: its distance, the hops back + 1 */
+			unsigned n = hops_back(x->reply_ttl) + 1;
+
+			__atomic_store_n(&tr->dist[a], (uint8_t)(n < 255 ? n : 255), __ATOMIC_RELAXED);
+		} else if (x->ttl <= d) {
+			/* within the distance only: phase 3 reads this, and an answer of its own (at
+			 * a TTL beyond) must not leave out the TTLs below it not yet walked */
+			set_state(tr, a, ST_NEAR);
+		}
+	} else if (__atomic_load_n(&tr->phase, __ATOMIC_RELAXED) >= 1 && x->ttl == tr->split) {
+		set_state(tr, a, end ? ST_AT_SPLIT : ST_PAST);
+	}
+}
+
+/* On the scan's receiving thread (one for all queues): append; with a preprobe, note its
+ * distance (phase 0) and a target answering within it. */
 static void collect(const struct wc_scan_result *r, void *arg)
 {
 	struct wc_trace *tr = arg;
@@ -75,39 +146,78 @@ static void collect(const struct wc_scan_result *r, void *arg)
 	x->reply = r->r.classification;
 	x->ttl = (uint8_t)r->r.tport;
 	x->reply_ttl = r->r.ttl;
+	if (tr->dist)
+		note(tr, x, r->index / tr->nttl);
 }
 
-/* The initial TTL a host most likely used: the smallest usual one at or above what came. */
-static unsigned hops_back(uint8_t reply_ttl)
-{
-	unsigned init = reply_ttl <= 64 ? 64 : reply_ttl <= 128 ? 128 : 255;
-
-	return init - reply_ttl;
-}
-
-/* The preprobe's answers (on the receiving thread): index is the target address's ordinal. */
-static void collect_pre(const struct wc_scan_result *r, void *arg)
-{
-	struct wc_trace *tr = arg;
-	struct rec x = {.target = r->r.target, .addr = r->r.saddr, .reply = r->r.classification};
-	unsigned d;
-
-	if (!at_target(&x))
-		return; /* a time exceeded at max_ttl: farther than that, every TTL */
-	d = hops_back(r->r.ttl) + 1;
-	tr->dist[r->index] = (uint8_t)(d < 255 ? d : 255);
-}
-
-/* Phase two, on the sending threads: no TTL beyond the target's distance and one more. */
+/* With a preprobe, on the sending threads: what each phase probes (above). */
 static bool skip_far(uint64_t index, void *arg)
 {
 	struct wc_trace *tr = arg;
-	uint8_t d = tr->dist[index / tr->nttl];
-	unsigned ttl = tr->min_ttl + (unsigned)(index % tr->nttl);
+	uint64_t a = index / tr->nttl;
+	unsigned ttl = tr->min_ttl + (unsigned)(index % tr->nttl), p = pre_ttl(tr, a);
+	uint8_t d, st;
+	bool probe;
 
-	if (!d || ttl <= d + 1u)
+	if (tr->phase <= 1) {
+		if (ttl != p || sampled(tr, a) != (tr->phase == 0))
+			return true;
+		__atomic_fetch_add(&tr->preprobes, 1, __ATOMIC_RELAXED);
 		return false;
-	__atomic_fetch_add(&tr->skipped, 1, __ATOMIC_RELAXED);
+	}
+	if (ttl == p)
+		return true; /* the preprobe's, never again */
+	d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
+	st = __atomic_load_n(&tr->state[a], __ATOMIC_RELAXED);
+	if (tr->phase == 2) {
+		if (sampled(tr, a))
+			probe = !d || ttl <= d;
+		else
+			probe = !(st & ST_AT_SPLIT) || ttl < p;
+		if (!probe)
+			__atomic_fetch_add(&tr->skipped, 1, __ATOMIC_RELAXED);
+		return !probe;
+	}
+	if (!sampled(tr, a) || !d || ttl <= d || (st & ST_NEAR))
+		return true;
+	__atomic_fetch_add(&tr->extended, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&tr->skipped, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
+/* Between the phases, on the calling thread (the last one's answers are in). */
+static bool next_phase(unsigned phase, void *arg)
+{
+	struct wc_trace *tr = arg;
+	bool far = false;
+
+	if (phase > 3)
+		return false;
+	if (phase == 1) { /* the split: the sample's most common distance, within the TTLs */
+		uint64_t n[256] = {0}, best = 0;
+
+		tr->split = tr->max_ttl;
+		for (uint64_t a = 0; a < tr->ntargets; a++) {
+			uint8_t d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
+
+			if (sampled(tr, a) && d >= tr->min_ttl && d <= tr->max_ttl && ++n[d] > best) {
+				best = n[d];
+				tr->split = d;
+			}
+		}
+	}
+	if (phase == 3) { /* only when some target's path goes on beyond its distance */
+		for (uint64_t a = 0; a < tr->ntargets && !far; a++) {
+			uint8_t d = __atomic_load_n(&tr->dist[a], __ATOMIC_RELAXED);
+
+			far = sampled(tr, a) && d && d + 1u < tr->max_ttl &&
+			      !(__atomic_load_n(&tr->state[a], __ATOMIC_RELAXED) & ST_NEAR);
+		}
+		if (!far)
+			return false;
+	}
+	__atomic_store_n(&tr->phase, phase, __ATOMIC_RELAXED);
+	tr->phase_ns[phase] = wc_now_ns();
 	return true;
 }
 
@@ -246,51 +356,6 @@ static int finish(struct wc_trace *tr, unsigned min_ttl, unsigned nttl)
 	return 0;
 }
 
-/* Phase one of a preprobe: each target once at max_ttl, its distance into tr->dist. */
-static int preprobe(struct wc_trace *tr, const struct wc_trace_opts *o, unsigned max_ttl,
-		    struct wc_scan_stats *st, char *why)
-{
-	struct wc_scan_opts so = o->scan;
-	struct wc_ports *one = malloc(sizeof(*one));
-	struct wc_targets *t = NULL;
-	int err;
-
-	if (!one)
-		return -ENOMEM;
-	one->n = 1;
-	one->port[0] = (uint16_t)max_ttl;
-	err = wc_targets_new(o->targets, one, &t);
-	free(one);
-	if (err)
-		return err;
-	if (wc_targets_addrs(t) > (1u << 28)) {
-		wc_targets_free(t);
-		if (why)
-			snprintf(why, WC_SCAN_WHY, "trace: --preprobe keeps a byte per target: at "
-				 "most 2^28 of them");
-		return -E2BIG;
-	}
-	tr->dist = calloc(wc_targets_addrs(t), 1);
-	if (!tr->dist) {
-		wc_targets_free(t);
-		return -ENOMEM;
-	}
-	so.sz = sizeof(so);
-	so.targets = t;
-	so.probe.sz = sizeof(so.probe);
-	so.probe.trace = true;
-	so.probe.trace_dport = o->dport ? o->dport : so.probe.kind == WC_PROBE_UDP ? 33434 : 80;
-	so.all_replies = true;
-	so.retries = 0;
-	so.on_result = collect_pre;
-	so.progress = progress;
-	so.arg = tr;
-	err = wc_scan(&so, st, NULL, why);
-	tr->preprobes = st->sent;
-	wc_targets_free(t);
-	return err;
-}
-
 int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_scan_stats *st,
 	     char *why)
 {
@@ -300,6 +365,7 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 	struct wc_targets *t = NULL;
 	struct wc_trace *tr = NULL;
 	unsigned min_ttl, max_ttl;
+	uint64_t t0;
 	int err;
 
 	if (why)
@@ -341,11 +407,7 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 	tr->arg = o.scan.arg;
 	tr->nttl = ports->n;
 	tr->min_ttl = (uint8_t)min_ttl;
-	if (o.preprobe) {
-		err = preprobe(tr, &o, max_ttl, st, why);
-		if (err)
-			goto out;
-	}
+	tr->max_ttl = (uint8_t)max_ttl;
 	so = o.scan;
 	so.sz = sizeof(so);
 	so.targets = t;
@@ -356,29 +418,49 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 	so.on_result = collect;
 	so.progress = progress;
 	so.arg = tr;
-	if (tr->dist) {
+	if (o.preprobe) {
+		/* one scan in phases (wc_scan_opts.phases): one set-up for all of them */
+		if (tr->ntargets > (1u << 28)) {
+			if (why)
+				snprintf(why, WC_SCAN_WHY, "trace: --preprobe keeps two bytes per "
+					 "target: at most 2^28 of them");
+			err = -E2BIG;
+			goto out;
+		}
+		tr->dist = calloc(tr->ntargets, 1);
+		tr->state = calloc(tr->ntargets, 1);
+		if (!tr->dist || !tr->state) {
+			err = -ENOMEM;
+			goto out;
+		}
 		so.skip = skip_far;
 		so.skip_arg = tr;
+		so.phases = 4;
+		so.on_phase = next_phase;
 	}
-	{
-		struct wc_scan_stats pre = *st;
+	t0 = wc_now_ns();
+	err = wc_scan(&so, st, NULL, why);
+	if (err)
+		goto out;
+	{ /* the phases' times: from one's start to the next's, the last to the tear-down */
+		uint64_t end = wc_now_ns() - (uint64_t)(st->teardown_s * 1e9);
 
-		err = wc_scan(&so, st, NULL, why);
-		if (err)
-			goto out;
-		if (tr->dist) { /* the whole trace's counts: both phases */
-			st->sent += pre.sent;
-			st->replies += pre.replies;
-			st->drops += pre.drops;
-			st->elapsed_s += pre.elapsed_s;
-			st->send_s += pre.send_s;
+		tr->phase_ns[0] = t0 + (uint64_t)(st->setup_s * 1e9);
+		tr->times.setup_s = st->setup_s;
+		tr->times.teardown_s = st->teardown_s;
+		for (unsigned i = 0; i <= tr->phase; i++) {
+			uint64_t e = i < tr->phase ? tr->phase_ns[i + 1] : end;
+
+			tr->times.phase_s[i] = e > tr->phase_ns[i] ? (double)(e - tr->phase_ns[i]) / 1e9 : 0;
 		}
 	}
 	if (tr->oom) {
 		err = -ENOMEM;
 		goto out;
 	}
+	t0 = wc_now_ns();
 	err = finish(tr, min_ttl, ports->n);
+	tr->times.paths_s = (double)(wc_now_ns() - t0) / 1e9;
 out:
 	if (err == -ENOMEM && why && !why[0])
 		snprintf(why, WC_SCAN_WHY, "trace: out of memory");
@@ -402,6 +484,7 @@ void wc_trace_free(struct wc_trace *tr)
 	free(tr->links);
 	free(tr->recs);
 	free(tr->dist);
+	free(tr->state);
 	free(tr);
 }
 
@@ -433,6 +516,16 @@ uint64_t wc_trace_preprobes(const struct wc_trace *tr)
 uint64_t wc_trace_skipped(const struct wc_trace *tr)
 {
 	return tr->skipped;
+}
+
+uint64_t wc_trace_extended(const struct wc_trace *tr)
+{
+	return tr->extended;
+}
+
+void wc_trace_times(const struct wc_trace *tr, struct wc_trace_times *out)
+{
+	*out = tr->times;
 }
 
 uint64_t wc_trace_ntargets(const struct wc_trace *tr)

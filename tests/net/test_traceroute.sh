@@ -10,7 +10,8 @@
 #   3. UDP and ICMP probes over a /26 and a /122: every path is the chain's, the branch of
 #      hop 2 the same as hop 3's for every target (the flow is constant per target: Paris),
 #      both branches of the fork found, links deduplicated (json and dot);
-#      --preprobe: the TTLs beyond each target's distance are never sent;
+#      --preprobe: the TTLs beyond each target's distance are never sent, a path longer out
+#      than back is probed on, and at the top rate no probe is lost or sent twice;
 #   4. a /22 x 8 TTLs at a high rate: every target reached with every hop (the routers'
 #      ICMP rate limits are off);
 #   5. reserved targets are refused without --allow-reserved, as scan refuses them.
@@ -195,13 +196,45 @@ EOF
 	else ko "$m against traceroute"; cat "$TMP/cmp_$m.out"; fi
 done
 
-# --preprobe: one probe per target at --max-ttl tells its distance (5): TTLs 7 and 8 unsent
+# --preprobe: one probe per target at --max-ttl tells its distance (5): TTLs 6 and 7 unsent
 S 60 "$WC" traceroute -i s0 --allow-reserved --preprobe -m 8 -O json -o "$TMP/pre.json" \
 	198.18.16.0/26 >/dev/null 2>"$TMP/pre.err" || ko "--preprobe: exit $?"
 check "--preprobe: 64 paths, each the chain's" truth json "$TMP/pre.json" 4 --count 64 --both
-if grep -q 'done: 448 probes (64 preprobes, 128 pairs beyond the targets left out)' "$TMP/pre.err"; then
-	ok "--preprobe: 448 probes (64 preprobes, 6 TTLs each), the 128 beyond the targets left out"
+if grep -q 'done: 384 probes (64 preprobes, 128 pairs at or beyond the targets left out, 0 beyond the distances)' "$TMP/pre.err"; then
+	ok "--preprobe: 384 probes (64 preprobes, TTLs 1 to 5 each), the 128 beyond the targets left out"
 else ko "--preprobe counts: $(tail -1 "$TMP/pre.err")"; fi
+# A path longer out than back: d's answers start at TTL 65, so they look 3 hops back (distance
+# 4), TTL 4 is r4's time exceeded, and the third phase probes on from 5 (to 7): every path
+# found whole all the same
+ip netns exec "${P}d" sysctl -qw net.ipv4.ip_default_ttl=65
+S 60 "$WC" traceroute -i s0 --allow-reserved --preprobe -m 8 -O json -o "$TMP/pre_long.json" \
+	198.18.16.64/26 >/dev/null 2>"$TMP/pre_long.err" || ko "--preprobe, longer out: exit $?"
+# and a /22: the sample (every 16th target) says 4, so the others' preprobe goes at TTL 4,
+# where r4 answers: the path goes on, and they get every other TTL (1 to 3, 5 to 8)
+S 60 "$WC" traceroute -i s0 --allow-reserved --preprobe -m 8 -O json -o "$TMP/pre_long22.json" \
+	198.18.24.0/22 >/dev/null 2>"$TMP/pre_long22.err" || ko "--preprobe, longer out, /22: exit $?"
+ip netns exec "${P}d" sysctl -qw net.ipv4.ip_default_ttl=64
+check "--preprobe, a path longer out than back: 64 paths, each the chain's" truth json \
+	"$TMP/pre_long.json" 4 --count 64 --both
+check "--preprobe, longer out, a /22 split at TTL 4: 1024 paths, each the chain's" truth json \
+	"$TMP/pre_long22.json" 4 --count 1024 --both
+if grep -q 'done: 8192 probes (1024 preprobes, ' "$TMP/pre_long22.err"; then
+	ok "--preprobe, longer out, /22: 8192 probes (64 sampled and 960 past the split, 8 each)"
+else ko "--preprobe, longer out, /22, counts: $(tail -1 "$TMP/pre_long22.err")"; fi
+if grep -q 'done: 512 probes (64 preprobes, 0 pairs at or beyond the targets left out, 192 beyond the distances)' "$TMP/pre_long.err"; then
+	ok "--preprobe, longer out: 512 probes (64 preprobes, TTLs 1 to 4, then 5 to 7)"
+else ko "--preprobe, longer out, counts: $(tail -1 "$TMP/pre_long.err")"; fi
+# at the top rate, a /22 with 16 TTLs: the sample's distance, 5, is the split: the others get
+# TTL 5 (the target answers: hop 5) and then 1 to 4 only; every hop of every target, no
+# answer twice (a phase whose last batch sent nothing once left its frames, old probes in
+# them, to the next phase: 64 probes lost and 64 old ones again at each phase)
+S 60 "$WC" traceroute -i s0 --allow-reserved --preprobe --rate max -m 16 -v -O json \
+	-o "$TMP/pre_max.json" 198.18.20.0/22 >/dev/null 2>"$TMP/pre_max.err" || ko "--preprobe --rate max: exit $?"
+check "--preprobe --rate max: a /22, every hop of every target" truth json "$TMP/pre_max.json" 4 --count 1024 --both
+if grep -q 'done: 5184 probes (1024 preprobes, ' "$TMP/pre_max.err" &&
+	grep -q ' 0 repeats, ' "$TMP/pre_max.err"; then
+	ok "--preprobe --rate max: 5184 probes (64 sampled x 6, 960 x 5: at the split, 1 to 4), no answer twice"
+else ko "--preprobe --rate max counts: $(grep -E 'done|answers' "$TMP/pre_max.err")"; fi
 
 # ---- 4. a /22 at a high rate -----------------------------------------------------------------
 WCT -m 8 --rate 100000 --retries 1 -O json -o "$TMP/big.json" 198.18.20.0/22 ||

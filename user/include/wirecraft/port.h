@@ -65,8 +65,11 @@ const char *wc_port_engine(const struct wc_port *p);
 size_t wc_port_frame_cap(const struct wc_port *p);
 
 /* Transmit in batches: reserve up to n free frames (returns how many, 0 when the ring is
- * full: call wc_port_tx_poll), fill them, submit them with their lengths. A frame holds the
- * template's bytes plus whatever the last packet sent from it wrote. */
+ * full: call wc_port_tx_poll), fill them, submit them with their lengths (the first n
+ * reserved). A reserve replaces an earlier one that was not submitted: those frames are
+ * handed out again, first (a batch whose every probe was left out sends nothing, and the
+ * next one sends what it wrote, never the frames' old bytes). A frame holds the template's
+ * bytes plus whatever the last packet sent from it wrote. */
 unsigned wc_port_tx_reserve(struct wc_port *p, unsigned n, uint8_t **frames);
 int wc_port_tx_submit(struct wc_port *p, unsigned n, const uint32_t *lens);
 /* Reclaim sent frames and kick the kernel if it needs it; waits up to timeout_ms for room

@@ -121,6 +121,9 @@ struct wc_scan_stats {
 	uint32_t repairs;     /* passes added because the device dropped probes */
 	double rtt_p50_us, rtt_p99_us, rtt_max_us; /* of the answers whose send time was known */
 	uint64_t rtt_samples;
+	double setup_s;       /* the call to the first probe: interface, sockets, program, next hop */
+	double teardown_s;    /* closing them (the last call only) */
+	uint32_t phase;       /* the phase running (wc_scan_opts.phases) */
 	bool cooling;         /* in the cooldown */
 	bool finished;        /* the last call */
 	bool interrupted;     /* stopped early: a state to carry on was filled */
@@ -179,6 +182,15 @@ struct wc_scan_opts {
 	/* udp probes: the module whose request the payloads are (its classifier reads the
 	 * answers); NULL: none, the answers get their sizes only */
 	const struct wc_udp_module *udp_module;
+	/* Phases: the whole walk (its passes, retries and cooldown) done up to `phases` times
+	 * (0: once) over the same sockets, steering program and dedup set, so a later phase
+	 * costs no set-up and no pair answered before is reported twice. Before phase n >= 1,
+	 * once phase n - 1's answers are in (its cooldown over), on the calling thread:
+	 * on_phase(n, arg); false ends the scan there (nothing left to probe). skip says what
+	 * each phase probes (a trace's preprobe, then the TTLs up to each target's distance).
+	 * Not with resume or a state to fill. */
+	unsigned phases;
+	bool (*on_phase)(unsigned phase, void *arg);
 };
 
 /* Run a scan. Returns 0 (*st filled, *state filled: complete or not), or -errno with `why`:

@@ -66,13 +66,16 @@ struct wc_trace_opts {
 	const struct wc_ipset *targets;
 	uint8_t min_ttl, max_ttl;     /* 1..255; 0: 1 and 30 */
 	uint16_t dport;               /* TCP and UDP destination port; 0: 80 (TCP), 33434 (UDP) */
-	/* FlashRoute's preprobe: first one probe per target at max_ttl, whose answer from the
-	 * target tells its distance (the initial TTL it likely used, 64, 128 or 255, less the
-	 * answer's TTL, is the hops back); then the (target, TTL) pairs up to that distance and
-	 * one more, no further. The TTLs beyond, which only reach the target again, are not
-	 * sent. A target that did not answer the preprobe gets every TTL. The path is assumed
-	 * about as long both ways: one that is two or more hops longer out than back is cut
-	 * short. One byte per target address while it runs (at most 2^28 addresses). */
+	/* Preprobing, in phases of one scan: a sample of the targets (every 16th; all of 64 or
+	 * fewer) at max_ttl, whose answer from the target tells its distance (the initial TTL
+	 * it likely used, 64, 128 or 255, less the answer's TTL, is the hops back: FlashRoute's
+	 * preprobe); then every other target once at the sample's most common distance, the
+	 * split TTL, where the target's own answer is its hop (measured at that TTL) and a
+	 * router's says the path goes on; then the TTLs below the split (every other TTL after
+	 * a router), up to the distance for a sampled target and beyond it when it did not
+	 * answer within it (a path longer out than back). A target that did not answer gets
+	 * every TTL. No TTL beyond a target is sent, and every hop reported answered a probe
+	 * sent with its TTL. Two bytes per target address while it runs (at most 2^28). */
 	bool preprobe;
 };
 
@@ -92,6 +95,18 @@ const struct wc_trace_link *wc_trace_link(const struct wc_trace *tr, size_t i);
  * the preprobe sent and how many (target, TTL) pairs it left out. */
 uint64_t wc_trace_preprobes(const struct wc_trace *tr);
 uint64_t wc_trace_skipped(const struct wc_trace *tr);
+/* Pairs the preprobe's last phase probed beyond a distance (a path longer out than back). */
+uint64_t wc_trace_extended(const struct wc_trace *tr);
+
+/* Where the time went, in seconds: set-up (interface, sockets, steering program, next hop),
+ * each phase from its first probe to the end of its cooldown (one phase without --preprobe;
+ * the preprobe's: 0 the sample's preprobes, 1 the others', 2 the TTLs below, 3 those
+ * beyond a distance; 0 for a phase not run), tear-down, and making the paths and links. */
+struct wc_trace_times {
+	double setup_s, phase_s[4], teardown_s, paths_s;
+};
+void wc_trace_times(const struct wc_trace *tr, struct wc_trace_times *out);
+
 /* Targets traced, and how many answered at all / were reached. */
 uint64_t wc_trace_ntargets(const struct wc_trace *tr);
 uint64_t wc_trace_nreached(const struct wc_trace *tr);
