@@ -186,7 +186,12 @@ cat "$tmp/table"
 	echo "Medians of $RUNS runs, every config in each round, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "at the end. $SRV's one socket has the default receive buffer (the host's"
 	echo "net.core.rmem_default, left as it is): the last column counts the requests the kernel"
-	echo "dropped there (UdpRcvbufErrors in B)."
+	echo "dropped there (UdpRcvbufErrors in B). That socket is where answers are lost above the"
+	echo "rates with every answer: the server, one thread on the 2 CPUs it shares with the scanner,"
+	echo "drains slower than the burst arrives (about 280 requests fit in its buffer). ZMap's wall"
+	echo "time is mostly its -c 1 cooldown (its minimum, a second); wirecraft's ends when every"
+	echo "probe is answered. Rows vary from run to run with the server's scheduling."
+	[ "$PROBE" = ntp ] && { echo; echo "The same for udp:dns against dnsmasq: [dns.md](dns.md)."; }
 	echo
 	cat "$tmp/table"
 } >"$OUT"
