@@ -49,7 +49,7 @@ ZM_RATES=${ZM_RATES:-4000 20000 50000 100000}
 DNSQ=1234010000010000000000000161076578616d706c650000010001
 case $PROBE in
 ntp) SRV=chronyd; ZM=(-M ntp -p 123); WCP=(--probe udp:ntp) ;;
-dns) SRV=dnsmasq; ZM=(-M udp -p 53 --probe-args=hex:$DNSQ); WCP=(--probe udp:dns --probe-args a.example) ;;
+dns) SRV=dnsmasq; ZM=(-M udp -p 53 "--probe-args=hex:$DNSQ"); WCP=(--probe udp:dns --probe-args a.example) ;;
 *) echo "bench/udp: PROBE is ntp or dns" >&2; exit 2 ;;
 esac
 [ "$PROBE" = ntp ] && OUT=${OUT:-bench/udp/README.md} || OUT=${OUT:-bench/udp/dns.md}
