@@ -190,7 +190,9 @@ cat "$tmp/table"
 	echo "rates with every answer: the server, one thread on the 2 CPUs it shares with the scanner,"
 	echo "drains slower than the burst arrives (about 280 requests fit in its buffer). ZMap's wall"
 	echo "time is mostly its -c 1 cooldown (its minimum, a second); wirecraft's ends when every"
-	echo "probe is answered. Rows vary from run to run with the server's scheduling."
+	echo "probe is answered; about 0.1 s of its wall time is fixed (strace: 50 ms of it the kernel"
+	echo "verifying the XDP program, in parallel with the UMEM set-up). Rows vary from run to run"
+	echo "with the server's scheduling."
 	[ "$PROBE" = ntp ] && { echo; echo "The same for udp:dns against dnsmasq: [dns.md](dns.md)."; }
 	echo
 	cat "$tmp/table"
