@@ -154,8 +154,8 @@ const char *wc_udp_rcode_name(int r)
 }
 
 /* " TYPE VALUE" of decoded record li, the value as dig +short shows it: addresses, names
- * with their dot, TXT strings quoted, anything else (SOA, MX, unknown types) as its rdata in
- * hex. Non-printable bytes as '.'. */
+ * with their dot, TXT strings quoted, unknown types as their rdata in hex; MX, SOA and SRV
+ * (layers of their own, DNSRRMX, ...) by their type alone. Non-printable bytes as '.'. */
 static void dns_record(const struct wc_pkt *rr, unsigned li, char *out, size_t cap)
 {
 	const struct wc_layer *l = &rr->l[li];
@@ -195,6 +195,7 @@ static void dns_record(const struct wc_pkt *rr, unsigned li, char *out, size_t c
 		snprintf(out, cap, " %s %s", type, val);
 		return;
 	}
+	snprintf(out, cap, " %s", type); /* MX, SOA, SRV: records of their own layers */
 }
 
 static void dns_classify(const uint8_t *b, size_t n, struct wc_udp_info *in)
