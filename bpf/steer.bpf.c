@@ -585,10 +585,10 @@ int wc_steer(struct xdp_md *ctx)
 			v = arp(&c);
 			break;
 		case ETH_P_IP:
-			v = wc_steer_ip4(ctx, l2.len);
+			v = cfg_flags & WC_SF_NO_IP4 ? WC_SC_PASS : wc_steer_ip4(ctx, l2.len);
 			break;
 		case ETH_P_IPV6:
-			v = wc_steer_ip6(ctx, l2.len);
+			v = cfg_flags & WC_SF_NO_IP6 ? WC_SC_PASS : wc_steer_ip6(ctx, l2.len);
 			break;
 		default:
 			v = WC_SC_PASS;

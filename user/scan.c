@@ -1092,7 +1092,10 @@ static int setup(struct scan *s, char *why)
 
 		l->so = (struct wc_steer_opts){
 			.sz = sizeof(l->so),
-			.flags = wc_probe_steer_flags(s->probe),
+			/* a family no target has is never ours: its parser is not verified */
+			.flags = wc_probe_steer_flags(s->probe) |
+				 (wc_targets_has_family(s->t, AF_INET) ? 0 : WC_SF_NO_IP4) |
+				 (wc_targets_has_family(s->t, AF_INET6) ? 0 : WC_SF_NO_IP6),
 			.key = {s->po.key[0], s->po.key[1]},
 			.sport_lo = wc_probe_sport_lo(s->probe),
 			.sport_n = wc_probe_sport_n(s->probe),

@@ -382,9 +382,9 @@ static void reflect_base(struct run *r, emit_fn emit, void *ctx)
 
 /* ---- the reply-steering program --------------------------------------------------------- */
 
-/* Three configurations: cookies of every kind with answers copied to the ring buffer (so the
+/* The configurations: cookies of every kind with answers copied to the ring buffer (so the
  * copy can be checked); the expected-reply map alone, copied too; both, redirected (to an
- * XSKMAP without sockets: "no socket", passed). */
+ * XSKMAP without sockets: "no socket", passed); tracing; tracing of one family only. */
 static struct wc_steer_key steer_keys[16];
 static struct steer_cfg steer_cfgs[] = {
 	{
@@ -410,6 +410,20 @@ static struct steer_cfg steer_cfgs[] = {
 		/* traceroute: the low byte of the TCP seq and echo id:seq cookies is the TTL */
 		.name = "trace",
 		.flags = WC_SF_TCP_SEQ | WC_SF_UDP | WC_SF_ICMP | WC_SF_ICMP6,
+		.key = {0x0f0f0f0f0f0f0f0fULL, 0x4242},
+		.sport_lo = 32768, .sport_n = 28232, .tcp_extra = 0xff, .trace_mask = 0xff,
+	},
+	{
+		/* a scan of IPv4 targets only (scan.c): IPv6 frames are never ours */
+		.name = "ip4-only",
+		.flags = WC_SF_TCP_SEQ | WC_SF_UDP | WC_SF_ICMP | WC_SF_ICMP6 | WC_SF_NO_IP6,
+		.key = {0x0f0f0f0f0f0f0f0fULL, 0x4242},
+		.sport_lo = 32768, .sport_n = 28232, .tcp_extra = 0xff, .trace_mask = 0xff,
+	},
+	{
+		/* and of IPv6 targets only */
+		.name = "ip6-only",
+		.flags = WC_SF_TCP_SEQ | WC_SF_UDP | WC_SF_ICMP | WC_SF_ICMP6 | WC_SF_NO_IP4,
 		.key = {0x0f0f0f0f0f0f0f0fULL, 0x4242},
 		.sport_lo = 32768, .sport_n = 28232, .tcp_extra = 0xff, .trace_mask = 0xff,
 	},

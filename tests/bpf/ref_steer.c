@@ -497,11 +497,11 @@ int ref_steer(const struct steer_cfg *c, const uint8_t *f, size_t n, int *xdp)
 	case 0x0806:
 		v = arp(c, f, n, off);
 		break;
-	case 0x0800:
-		v = ip4(c, f, n, off);
+	case 0x0800: /* a family without probes: never ours, not even looked at */
+		v = (c->flags & WC_SF_NO_IP4) ? WC_SC_PASS : ip4(c, f, n, off);
 		break;
 	case 0x86dd:
-		v = ip6(c, f, n, off);
+		v = (c->flags & WC_SF_NO_IP6) ? WC_SC_PASS : ip6(c, f, n, off);
 		break;
 	default:
 		v = WC_SC_PASS;
