@@ -77,6 +77,11 @@ struct tr_cli {
 	int fmt;
 	bool has_rate, has_seed, quiet, verbose;
 	uint64_t probes;
+	/* the output, written while the datapath is released (write_out) */
+	const char *label;
+	bool written;
+	int write_err;
+	double write_s;
 };
 
 static const char **push(const char **v, unsigned *n, const char *s)
@@ -267,6 +272,17 @@ static double now_s(void)
 	return (double)wc_now_ns() / 1e9;
 }
 
+/* wc_trace_opts.on_paths: the result out, while the scan's tear-down runs beside */
+static void write_out(const struct wc_trace *tr, void *arg)
+{
+	struct tr_cli *o = arg;
+	double t = now_s();
+
+	o->write_err = wc_trace_write(tr, o->output, (enum wc_trace_format)o->fmt, o->label);
+	o->write_s = now_s() - t;
+	o->written = true;
+}
+
 static void progress(const struct wc_scan_stats *st, void *arg)
 {
 	struct tr_cli *o = arg;
@@ -287,7 +303,7 @@ int cmd_traceroute(int argc, char **argv)
 	struct wc_scan_stats st;
 	char why[WC_SCAN_WHY] = "", label[64];
 	unsigned nttl;
-	double t_start = now_s(), t_trace, t;
+	double t_start = now_s(), t_trace;
 	int err;
 
 	memset(&o, 0, sizeof(o));
@@ -324,6 +340,8 @@ int cmd_traceroute(int argc, char **argv)
 	o.to.scan.stop = &cli_job_stop;
 	o.to.scan.progress = progress;
 	o.to.scan.arg = &o;
+	o.to.on_paths = write_out;
+	o.label = label;
 	cli_catch_job_signals();
 	t_trace = now_s();
 	err = wc_trace(&o.to, &tr, &st, why);
@@ -334,10 +352,10 @@ int cmd_traceroute(int argc, char **argv)
 			cli_die(CMD, "no targets left after the allowlist and blocklists");
 		cli_die(CMD, "%s", why[0] ? why : strerror(-err));
 	}
-	t = now_s();
-	err = wc_trace_write(tr, o.output, (enum wc_trace_format)o.fmt, label);
-	if (err)
-		cli_die_err(o.output ? o.output : "stdout", err);
+	if (!o.written) /* never: on_paths comes with every trace that succeeds */
+		write_out(tr, &o);
+	if (o.write_err)
+		cli_die_err(o.output ? o.output : "stdout", o.write_err);
 	if (o.verbose) {
 		struct wc_trace_times tt;
 
@@ -350,7 +368,7 @@ int cmd_traceroute(int argc, char **argv)
 			snprintf(why, sizeof(why), "probes %.3f s", tt.phase_s[0]);
 		fprintf(stderr, "wirecraft: traceroute times: before the trace %.3f s, set-up %.3f s, "
 				"%s, tear-down %.3f s, paths %.3f s, written %.3f s\n",
-			t_trace - t_start, tt.setup_s, why, tt.teardown_s, tt.paths_s, now_s() - t);
+			t_trace - t_start, tt.setup_s, why, tt.teardown_s, tt.paths_s, o.write_s);
 		fprintf(stderr, "wirecraft: traceroute answers: %llu replies, %llu kept, %llu repeats, "
 				"%llu invalid; drops: device %llu, socket %llu, ring full %llu, no "
 				"socket %llu; rtt p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",

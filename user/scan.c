@@ -916,6 +916,36 @@ static void teardown(struct scan *s)
 	free(s->txc);
 }
 
+/* teardown(s) on a thread of its own while the caller's on_over runs on this one */
+struct teardown_job {
+	struct scan *s;
+	uint64_t ns; /* how long the tear-down took */
+};
+
+static void *teardown_main(void *arg)
+{
+	struct teardown_job *j = arg;
+	uint64_t t = wc_now_ns();
+
+	teardown(j->s);
+	j->ns = wc_now_ns() - t;
+	return NULL;
+}
+
+static uint64_t teardown_beside(struct scan *s, void (*fn)(void *), void *arg)
+{
+	struct teardown_job j = {s, 0};
+	pthread_t th;
+	bool started = !pthread_create(&th, NULL, teardown_main, &j);
+
+	fn(arg);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		teardown_main(&j);
+	return j.ns;
+}
+
 static int check_resume(struct scan *s, const struct wc_scan_state *r, char *why)
 {
 	if (r->count != s->cyc.n || r->targets_hash != wc_targets_hash(s->t))
@@ -1473,7 +1503,9 @@ int wc_scan(const struct wc_scan_opts *uo, struct wc_scan_stats *out, struct wc_
 	if (o.progress && !err)
 		o.progress(&r.st, o.arg);
 out:
-	{
+	if (!err && o.on_over) {
+		r.st.teardown_s = (double)teardown_beside(s, o.on_over, o.arg) / 1e9;
+	} else {
 		uint64_t t = wc_now_ns();
 
 		teardown(s);

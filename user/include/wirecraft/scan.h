@@ -191,6 +191,13 @@ struct wc_scan_opts {
 	 * Not with resume or a state to fill. */
 	unsigned phases;
 	bool (*on_phase)(unsigned phase, void *arg);
+	/* Called once the scan is over and its answers are all in (every on_result made, *st's
+	 * counts final but for the tear-down's time), on the calling thread, while the datapath
+	 * (steering program, AF_XDP sockets: 10 to 30 ms of the kernel waiting for RCU grace
+	 * periods) is released on another; wc_scan returns when both are done. For work that
+	 * needs the answers, not the interface: a trace's paths and their output. Not called
+	 * when the scan fails. */
+	void (*on_over)(void *arg);
 };
 
 /* Run a scan. Returns 0 (*st filled, *state filled: complete or not), or -errno with `why`:

@@ -57,6 +57,8 @@ struct wc_trace_link {
 	uint32_t paths;         /* targets whose path has it */
 };
 
+struct wc_trace;
+
 struct wc_trace_opts {
 	size_t sz;                    /* sizeof(struct wc_trace_opts) */
 	/* The scan: interface, probe (kind tcp-syn, udp or icmp-echo; trace and trace_dport
@@ -77,9 +79,12 @@ struct wc_trace_opts {
 	 * every TTL. No TTL beyond a target is sent, and every hop reported answered a probe
 	 * sent with its TTL. Two bytes per target address while it runs (at most 2^28). */
 	bool preprobe;
+	/* Called once the paths and links are made, with scan.arg, on the calling thread,
+	 * while the scan's datapath is still being released on another (wc_scan_opts.on_over):
+	 * a caller that writes them out here does not wait for the tear-down first. Not called
+	 * when the trace fails. */
+	void (*on_paths)(const struct wc_trace *tr, void *arg);
 };
-
-struct wc_trace;
 
 /* Run a trace. 0 with *out (the caller's to free) and *st filled; -errno as wc_scan. */
 int wc_trace(const struct wc_trace_opts *o, struct wc_trace **out, struct wc_scan_stats *st,
