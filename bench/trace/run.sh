@@ -104,6 +104,10 @@ print(sum(tc.chain_ok(a, x, "4", True) is None for a, x in h.items()),
 EOF
 )
 		echo "$t $good $paris" >>"$tmp/found"
+		# an incomplete wirecraft run: what it counted (replies, drops) goes to the notes
+		case " $WTOOLS " in *" $t "*) [ "$good" -lt "$NT" ] &&
+			echo "- run $r, ${t}: $good of $NT complete; $(sed -n 's/^wirecraft: traceroute done: //p' \
+				"$tmp/$t.$r.out.err")" >>"$tmp/incomplete" ;; esac
 	done
 done
 
@@ -152,5 +156,10 @@ done
 		echo "- ${!l}: $(sed -n 's/^wirecraft: traceroute done: \([0-9]* probes\).*/\1/p' "$tmp/$w.$RUNS.out.err");" \
 			"$(sed -n 's/^wirecraft: traceroute times: //p' "$tmp/$w.$RUNS.out.err")"
 	done
+	if [ -s "$tmp/incomplete" ]; then
+		echo
+		echo "Incomplete wirecraft runs (-v):"
+		cat "$tmp/incomplete"
+	fi
 } >"$OUT"
 cat "$OUT"
