@@ -137,10 +137,34 @@ def main():
                 (R["r2b"], R["r3b"]), (R["r3a"], R["r4"]), (R["r3b"], R["r4"])}
         links = []
         if cmd == "links":
-            for line in open(path):
-                o = json.loads(line)
+            recs = [json.loads(line) for line in open(path)]
+            for o in recs:
                 if o["type"] == "link":
                     links.append((norm(o["from"]), norm(o["to"])))
+            # the link records, in order, with their TTL and path count: what the path
+            # records say (routers at consecutive TTLs), deduplicated and in address order
+            seen = {}
+            for o in recs:
+                if o["type"] != "path":
+                    continue
+                hops = {h["ttl"]: h.get("addr") for h in o["hops"]}
+                for t in sorted(hops):
+                    a, b = hops[t], hops.get(t + 1)
+                    if a and b and a != b:
+                        w = seen.setdefault((a, b), [t, 0])
+                        w[0], w[1] = min(w[0], t), w[1] + 1
+
+            def order(k):
+                return [(ipaddress.ip_address(x).version,
+                         ipaddress.ip_address(x).packed.ljust(16, b"\0")) for x in k]
+            want_recs = [(k, seen[k]) for k in sorted(seen, key=order)]
+            got_recs = [((o["from"], o["to"]), [o["ttl"], o["paths"]])
+                        for o in recs if o["type"] == "link"]
+            if got_recs != want_recs:
+                bad = [(g, w) for g, w in zip(got_recs, want_recs) if g != w][:3]
+                print("  link records differ from the paths' links (%d vs %d): %s" %
+                      (len(got_recs), len(want_recs), bad))
+                return 1
         else:
             text = open(path).read()
             if not text.startswith("digraph"):
