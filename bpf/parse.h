@@ -205,8 +205,8 @@ struct wc_ipv6 {
 	__u8 frag;     /* a Fragment header that is not atomic (offset != 0 or M set) was seen */
 };
 
-/* Bound on the bytes of extension headers the walk below follows: more than an XDP frame's
- * linear part (a page) ever holds, and small enough that the verifier trusts base + offset. */
+/* Bound on an offset the walk below hands around: more than an XDP frame's linear part (a
+ * page) ever holds, and small enough that the verifier trusts data + offset. */
 #define WC_EXT_MAX 0x3fff
 
 /* Whether nh names an extension header the walk skips. */
@@ -217,22 +217,59 @@ static __always_inline int wc_ipv6_is_ext(__u8 nh)
 }
 
 /*
+ * One extension header of kind nh at offset off from the frame's start, which with what it
+ * covers must end by `end` (an offset too): the offset after it, its next header and whether
+ * it is a fragment header that is not atomic, as off << 16 | frag << 8 | next; -1 when it is
+ * cut short or runs past `end`. Every extension header is at least 8 bytes long.
+ *
+ * Why a global function (not static: the verifier checks it once, on its own, for any
+ * arguments): inline, each kind of header left the walk with an offset of its own shape (a
+ * constant after fragments, multiples of 8 or of 4 in ranges after the others), the paths
+ * through the unrolled walk never merged, and the walk was most of the IPv6 parsers'
+ * verification time. What this returns is just a number, the same on every path.
+ */
+__noinline __s64 wc_ipv6_ext_step(struct xdp_md *ctx, __u64 off, __u64 nh, __u64 end)
+{
+	void *data, *data_end;
+	__u8 *h;
+	__u64 len, frag = 0;
+
+	if (!ctx || off > WC_EXT_MAX)
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	h = data + off;
+	if ((void *)(h + 8) > data_end)
+		return -1;
+	if (nh == IPPROTO_FRAGMENT) {
+		/* offset in the top 13 bits, M in bit 0: both zero = atomic fragment */
+		if (*(__be16 *)(h + 2) & bpf_htons(0xfff9))
+			frag = 1;
+		len = 8;
+	} else if (nh == IPPROTO_AH) {
+		len = ((__u64)h[1] + 2) * 4;
+	} else {
+		len = ((__u64)h[1] + 1) * 8;
+	}
+	off += len;
+	if (off > end)
+		return -1;
+	return (__s64)(off << 16 | frag << 8 | h[0]);
+}
+
+/*
  * IPv6 and its extension headers: the fixed header inside the frame, payload length inside the
  * frame (jumbograms, payload length 0 with a Jumbo option, are refused), then up to
  * WC_MAX_EXTHDRS extension headers (hop-by-hop, routing, fragment, destination options, AH,
  * mobility) skipped. A chain longer than that is refused. The cursor moves to the upper layer.
- *
- * Why the walk keeps a plain offset, not a pointer: each kind of header moves a pointer by a
- * length of its own shape, the verifier then sees a different pointer after every kind, and the
- * paths through the unrolled walk never merge (6 headers, 4 kinds: thousands of paths, two
- * thirds of the steering program's verification time). An offset bounded and checked the same
- * way on every path leaves states the verifier recognises as already seen.
  */
-static __always_inline int wc_parse_ipv6(struct wc_cursor *c, struct wc_ipv6 *out)
+static __always_inline int wc_parse_ipv6(struct xdp_md *ctx, struct wc_cursor *c,
+					 struct wc_ipv6 *out)
 {
 	struct ipv6hdr *ip6 = c->pos;
-	__u8 *base;
-	__u32 plen, x = 0; /* x: bytes of extension headers walked so far */
+	void *data = (void *)(long)ctx->data;
+	__u64 base, off, end;
+	__u32 plen;
 	__u8 nh, frag = 0;
 
 	if ((void *)(ip6 + 1) > c->end)
@@ -242,52 +279,36 @@ static __always_inline int wc_parse_ipv6(struct wc_cursor *c, struct wc_ipv6 *ou
 	plen = bpf_ntohs(ip6->payload_len);
 	if (plen == 0 && ip6->nexthdr != IPPROTO_NONE)
 		return -1;
-	base = (__u8 *)(ip6 + 1);
-	if ((void *)(base + plen) > c->end)
+	if ((void *)(ip6 + 1) + plen > c->end)
 		return -1;
-
+	base = off = (__u64)((void *)(ip6 + 1) - data);
+	end = base + plen;
 	nh = ip6->nexthdr;
 #pragma unroll
 	for (int i = 0; i < WC_MAX_EXTHDRS; i++) {
-		__u8 *h;
-		__u32 len;
+		__s64 r;
 
 		if (!wc_ipv6_is_ext(nh))
 			goto done;
-		barrier_var(x);
-		if (x > WC_EXT_MAX)
+		r = wc_ipv6_ext_step(ctx, off, nh, end);
+		if (r < 0)
 			return -1;
-		h = base + x;
-		/* every extension header is at least 8 bytes long */
-		if ((void *)(h + 8) > c->end)
-			return -1;
-		if (nh == IPPROTO_FRAGMENT) {
-			/* offset in the top 13 bits, M in bit 0: both zero = atomic fragment */
-			if (*(__be16 *)(h + 2) & bpf_htons(0xfff9))
-				frag = 1;
-			len = 8;
-		} else if (nh == IPPROTO_AH) {
-			len = ((__u32)h[1] + 2) * 4;
-		} else {
-			len = ((__u32)h[1] + 1) * 8;
-		}
-		nh = h[0];
-		x += len;
-		if (x > plen)
-			return -1;
+		off = (__u64)r >> 16;
+		frag |= (r >> 8) & 1;
+		nh = r & 0xff;
 	}
 	if (wc_ipv6_is_ext(nh))
 		return -1; /* chain too long to follow */
 done:
-	barrier_var(x);
-	if (x > WC_EXT_MAX)
+	barrier_var(off);
+	if (off < base || off > WC_EXT_MAX || off > end)
 		return -1;
 	out->ip6 = ip6;
 	out->proto = nh;
 	out->frag = frag;
-	out->ext_len = x;
-	out->l4len = plen - x;
-	c->pos = base + x;
+	out->ext_len = (__u32)(off - base);
+	out->l4len = (__u32)(end - off);
+	c->pos = data + off;
 	return 0;
 }
 

@@ -1028,7 +1028,7 @@ __noinline int wc_reflect_ip6(struct xdp_md *ctx, __u64 l2len)
 
 	if (!ctx || l3_start(ctx, l2len, &c, &l2) < 0)
 		return WC_RC_MALFORMED;
-	if (wc_parse_ipv6(&c, &p) < 0)
+	if (wc_parse_ipv6(ctx, &c, &p) < 0)
 		return WC_RC_MALFORMED;
 	if (!(cfg_flags & WC_RF_HOSTS6))
 		return WC_RC_PASS;

@@ -501,7 +501,7 @@ __noinline int wc_steer_ip6(struct xdp_md *ctx, __u64 l2len)
 		return WC_SC_MALFORMED;
 	wc_cursor_init(&c, ctx);
 	c.pos += l2len;
-	if (wc_parse_ipv6(&c, &p) < 0)
+	if (wc_parse_ipv6(ctx, &c, &p) < 0)
 		return WC_SC_MALFORMED;
 	if (p.frag)
 		return WC_SC_FRAGMENT;
