@@ -325,27 +325,23 @@ static unsigned iface_mtu(const char *ifname)
 }
 
 /*
- * The UMEM's memory, faulted in before the kernel pins it, 1 MB at a time. Faulting in takes
+ * The UMEM's memory, faulted in 1 MB at a time before the kernel pins it. Faulting in takes
  * the process's mmap lock: MAP_POPULATE held it for the whole 16 MB (6 to 10 ms), and the
- * steering program's loader on the other thread, which maps its maps, waited all that time.
+ * steering program's loader on the other thread, which maps its maps, waited all that time;
+ * the pinning holds it too, and is quick over pages already there. Where populating fails
+ * (no memory, a kernel before 5.14) the pinning faults in the rest, and says ENOMEM itself.
  */
 static void *umem_area(size_t len)
 {
-	const size_t chunk = 1u << 20;
 	uint8_t *a = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (a == MAP_FAILED)
 		return NULL;
-	for (size_t off = 0; off < len; off += chunk) {
-		size_t n = len - off < chunk ? len - off : chunk;
-
 #ifdef MADV_POPULATE_WRITE
-		if (madvise(a + off, n, MADV_POPULATE_WRITE) == 0)
-			continue;
+	for (size_t off = 0, chunk = 1u << 20; off < len; off += chunk)
+		if (madvise(a + off, len - off < chunk ? len - off : chunk, MADV_POPULATE_WRITE))
+			break;
 #endif
-		for (size_t i = 0; i < n; i += 4096) /* kernels before 5.14 */
-			a[off + i] = 0;
-	}
 	return a;
 }
 

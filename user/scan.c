@@ -1123,9 +1123,9 @@ static int setup(struct scan *s, char *why)
 			}
 		}
 	}
-	/* The steering program is verified (5-8 ms of kernel CPU for one family, 25-30 ms for
-	 * both) and attached on a thread of its own while this one faults in the sockets' UMEM:
-	 * set-up costs about the longer of the two. */
+	/* The steering program is verified (5-9 ms of kernel CPU) and attached on a thread of its
+	 * own while this one faults in the sockets' UMEM: set-up costs about the longer of the
+	 * two. */
 	if (!s->dry) {
 		struct steer_load *l = &s->sl;
 

@@ -281,18 +281,22 @@ static int sort_recs(struct wc_trace *tr)
 		}
 		at[t + 1]++;
 	}
+	/* at[t]: where target t's answers start; each goes to its group's next free slot, after
+	 * which at[t] is where the group ends */
 	for (uint64_t t = 0; t < nt; t++)
 		at[t + 1] += at[t];
-	for (size_t i = 0; i < n; i++) {
-		uint64_t t = tr->recs[i].index / tr->nttl;
-		size_t j = at[t]++;
+	for (size_t i = 0; i < n; i++)
+		out[at[tr->recs[i].index / tr->nttl]++] = tr->recs[i];
+	/* each group into TTL order */
+	for (uint64_t t = 0, start = 0; t < nt; start = at[t++]) {
+		for (size_t a = start + 1; a < at[t]; a++) {
+			struct rec x = out[a];
+			size_t b = a;
 
-		/* insertion into the group, which ends at j */
-		while (j > 0 && out[j - 1].index / tr->nttl == t && out[j - 1].index > tr->recs[i].index) {
-			out[j] = out[j - 1];
-			j--;
+			for (; b > start && out[b - 1].index > x.index; b--)
+				out[b] = out[b - 1];
+			out[b] = x;
 		}
-		out[j] = tr->recs[i];
 	}
 	free(at);
 	free(tr->recs);
@@ -583,7 +587,9 @@ int wc_trace(const struct wc_trace_opts *uo, struct wc_trace **out, struct wc_sc
 			tr->times.phase_s[i] = e > tr->phase_ns[i] ? (double)(e - tr->phase_ns[i]) / 1e9 : 0;
 		}
 	}
-	err = tr->over_ns ? tr->finish_err : -ENOMEM; /* over() always runs after a scan */
+	if (!tr->over_ns) /* wc_scan calls it after every scan that succeeds: never */
+		over(tr);
+	err = tr->finish_err;
 out:
 	if (err == -ENOMEM && why && !why[0])
 		snprintf(why, WC_SCAN_WHY, "trace: out of memory");
