@@ -19,7 +19,7 @@ static long read_fields(struct wc_layer *l, const uint8_t *b, size_t avail)
 
 		if (f->present && !f->present(l))
 			continue;
-		l->boff[i] = (uint16_t)bit;
+		l->boff[i] = (uint32_t)bit;
 		if (f->bits) {
 			/* Bytes that end between two fields leave a partial layer, as in Scapy;
 			 * bytes that end inside a field make the whole layer Raw. */

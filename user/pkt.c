@@ -103,7 +103,7 @@ static int layout(struct wc_layer *l)
 		if (f->present && !f->present(l))
 			continue;
 		l->here |= 1u << i;
-		l->boff[i] = (uint16_t)bit;
+		l->boff[i] = (uint32_t)bit;
 		if (f->bits)
 			bit += f->bits;
 		else

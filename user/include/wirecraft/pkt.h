@@ -41,7 +41,8 @@ struct wc_layer {
 	/* The layer below (NULL for the first), for fields present only over some layer
 	 * (Scapy's `isinstance(p.underlayer, TCP)`: DNS length). Set by build and dissect. */
 	const struct wc_proto *below;
-	uint16_t boff[WC_MAX_FIELDS]; /* field bit offset from the layer start */
+	uint32_t boff[WC_MAX_FIELDS]; /* field bit offset from the layer start (a DNS message over
+				       * TCP is up to 64 KiB: 16 bits of bits were 8 KiB) */
 	struct wc_val v[WC_MAX_FIELDS];
 };
 
