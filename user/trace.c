@@ -264,7 +264,7 @@ static int sort_recs(struct wc_trace *tr)
 		return 0;
 	}
 	at = calloc(nt + 1, sizeof(*at));
-	out = malloc(n * sizeof(*out));
+	out = calloc(n, sizeof(*out)); /* every slot is written below; zeroed, no analyzer doubts it */
 	if (!at || !out) {
 		free(at);
 		free(out);
