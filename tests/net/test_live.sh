@@ -139,7 +139,7 @@ for shape in "${SHAPES[@]}"; do
 	if res=$($PY "$tmp/check.py" "$tmp/cap.pcap" "$tmp/expect.hex" "$runners" $need 2>&1) && [ $rc -eq 0 ]; then
 		ok "$label: $res"
 	else
-		ko "$label: rc=$rc: $res $(tail -1 "$tmp/tcpdump.err")"
+		ko "$label: rc=$rc: $res $(tail -1 "$tmp/tcpdump.err"); send said: $(tail -2 <<< "$out" | tr '\n' ' ')"
 	fi
 done
 
