@@ -611,7 +611,8 @@ int wc_steer(struct xdp_md *ctx)
 			count(v);
 			return XDP_PASS;
 		}
-		stamp(ctx);
+		if (!(cfg_flags & WC_SF_NO_META))
+			stamp(ctx);
 		if (bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
 			count(v);
 			return XDP_REDIRECT;

@@ -6,7 +6,7 @@
 #                   Root only; under CI=true a skip is a failure. Ends "bpf: N passed, M failed".
 
 BPFTEST_BIN  := $(B)/bpftest/bpf_run
-BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
+BPFTEST_SRCS := $(wildcard tests/bpf/*.c) user/bpf_features.c
 BPFTEST_CORPORA := $(wildcard tests/fuzz/corpus/dissect $(B)/fuzz/corpus-dissect)
 
 $(BPFTEST_BIN): $(BPFTEST_SRCS) tests/bpf/harness.h bpf/cookie.h $(B)/bpf/reflect.skel.h $(B)/bpf/steer.skel.h

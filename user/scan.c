@@ -343,6 +343,9 @@ static void *rx_main(void *arg)
 {
 	struct scan *s = arg;
 	unsigned idle = 0;
+	/* without the kernel's receive time a frame is stamped when it is taken: sleep 40 us at
+	 * most, or the nap would be in its RTT */
+	unsigned idle_max = wc_steer_stamps(s->steer) ? 7 : 2;
 
 	for (;;) {
 		/* read `done` before looking: what arrived before it is still taken */
@@ -357,7 +360,7 @@ static void *rx_main(void *arg)
 		}
 		if (done)
 			break;
-		if (idle < 7)
+		if (idle < idle_max)
 			idle++;
 		nanosleep(&(struct timespec){0, 10000L << idle}, NULL); /* 20 us .. 1.28 ms */
 	}

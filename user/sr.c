@@ -501,6 +501,9 @@ static void *rx_main(void *arg)
 {
 	struct sr *r = arg;
 	unsigned idle = 0;
+	/* without the kernel's receive time a frame is stamped when it is taken: sleep 40 us at
+	 * most, or the nap would be in its RTT */
+	unsigned idle_max = wc_steer_stamps(r->steer) ? 5 : 2;
 
 	for (;;) {
 		/* read `done` before looking: frames that came before it are still taken */
@@ -517,7 +520,7 @@ static void *rx_main(void *arg)
 			if (got) {
 				idle = 0;
 			} else if (!done) {
-				if (idle < 5)
+				if (idle < idle_max)
 					idle++;
 				nanosleep(&(struct timespec){0, 10000L << idle}, NULL);
 			}

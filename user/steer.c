@@ -10,6 +10,7 @@
  * passing them every frame that is not an answer (bpf/steer.bpf.c's XDP_RUN_CONFIG).
  */
 #include "bpf_counters.h"
+#include "bpf_features.h"
 #include "wirecraft/steer.h"
 #include "xdp_attach.h"
 
@@ -29,6 +30,7 @@ struct wc_steer {
 	struct steer_bpf *skel;
 	struct wc_xdp_att att;
 	enum wc_xdp_mode mode;
+	unsigned flags; /* as loaded: wc_steer_open may add WC_SF_NO_META */
 	struct ring_buffer *rb;
 	int (*copy_fn)(const struct wc_steer_copy *rec, void *arg);
 	void *copy_arg;
@@ -96,6 +98,11 @@ int wc_steer_open(struct wc_steer **out, const struct wc_steer_opts *uo)
 		err = -errno;
 		goto fail;
 	}
+	/* where the kernel refuses the metadata helper, the frames go without the receive time
+	 * (the readers stamp them) rather than the program not loading */
+	if (!(o.flags & WC_SF_COPY) && !wc_bpf_xdp_meta_allowed())
+		o.flags |= WC_SF_NO_META;
+	s->flags = o.flags;
 	ro = s->skel->rodata;
 	ro->cfg_flags = o.flags;
 	ro->cfg_key0 = o.key[0];
@@ -176,6 +183,11 @@ int wc_steer_attach(struct wc_steer *s, int ifindex)
 	rq.loaded = s->skel->obj;
 	rq.elf = steer_bpf__elf_bytes(&rq.elf_sz);
 	return wc_xdp_att_attach(&s->att, &rq, ifindex);
+}
+
+bool wc_steer_stamps(const struct wc_steer *s)
+{
+	return s && !(s->flags & (WC_SF_NO_META | WC_SF_COPY));
 }
 
 bool wc_steer_shared(const struct wc_steer *s)

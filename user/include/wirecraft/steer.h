@@ -44,7 +44,11 @@ enum wc_steer_counter {
  * family's parser (the IPv6 one is two thirds of the program's verification time). */
 #define WC_SF_NO_IP4  (1u << 7)
 #define WC_SF_NO_IP6  (1u << 8)
-#define WC_SF__ALL    ((1u << 9) - 1)
+/* No receive time in front of redirected frames (struct wc_steer_meta): the reader stamps them
+ * when it takes them. wc_steer_open sets it by itself where the kernel refuses the helper that
+ * makes room for it (bpf_xdp_adjust_meta: some builds refuse it to XDP programs). */
+#define WC_SF_NO_META (1u << 9)
+#define WC_SF__ALL    ((1u << 10) - 1)
 
 /* What the program writes in the metadata area in front of each frame it redirects (AF_XDP
  * copies it into the UMEM just before the frame's data): the receive time. */
@@ -99,6 +103,9 @@ int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigne
 int wc_steer_attach(struct wc_steer *s, int ifindex);
 /* True when attached as a component of the interface's libxdp dispatcher (wirecraft/xdp.h). */
 bool wc_steer_shared(const struct wc_steer *s);
+/* Whether the frames it redirects carry the kernel's receive time (struct wc_steer_meta): not
+ * with WC_SF_COPY, nor with WC_SF_NO_META, which wc_steer_open sets where the kernel refuses. */
+bool wc_steer_stamps(const struct wc_steer *s);
 /* WC_SF_COPY: the ring buffer's fd (for epoll), and a drain: calls fn for every record. */
 int wc_steer_copy_fd(const struct wc_steer *s);
 int wc_steer_copy_poll(struct wc_steer *s, int timeout_ms,
