@@ -285,9 +285,16 @@ static struct wc_live *open_engine(const struct send_cli *o, const struct wc_tmp
 				snprintf(note + strlen(note), cap - strlen(note), ": using live frames");
 			return live;
 		}
-		if (err == -EPERM || err == -EACCES)
+		if ((err == -EPERM || err == -EACCES) &&
+		    cli_caps_missing(CLI_CAP_BPF | CLI_CAP_NET_ADMIN | CLI_CAP_PERFMON))
 			cli_die("send", "live frames: %s: needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON)",
 				lwhy);
+		/* refused with every capability held: the kernel's own policy (some builds refuse
+		 * live frames even to root), which no privilege changes */
+		if (err == -EPERM || err == -EACCES)
+			snprintf(lwhy + strlen(lwhy), sizeof(lwhy) - strlen(lwhy),
+				 ", with CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON held: this kernel "
+				 "refuses live frames");
 		snprintf(note + strlen(note), cap - strlen(note), "%slive frames unavailable (%s)",
 			 note[0] ? "; " : "", lwhy);
 		e = WC_ENGINE_AUTO;

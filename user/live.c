@@ -80,6 +80,7 @@ struct wc_live {
 	char ifname[IF_NAMESIZE];
 	unsigned threads, batch;
 	bool no_pin;
+	bool frames_only; /* wc_live_opts.frames_only: wc_live_frame, never wc_live_send */
 	uint8_t *frame; /* metadata + template, per runner */
 	size_t frame_len;
 	uint64_t drops;
@@ -576,11 +577,12 @@ int wc_live_open(const struct wc_tmpl *t, const struct wc_live_opts *o, struct w
 		goto fail;
 	}
 	l->prog_fd = bpf_program__fd(l->skel->progs.wc_livegen);
-	err = probe_live(l->prog_fd, l->ifindex, why);
+	l->frames_only = o->frames_only;
+	err = o->frames_only ? 0 : probe_live(l->prog_fd, l->ifindex, why);
 	if (err)
 		goto fail;
 	/* A device that cannot transmit XDP frames drops every one, silently: say so now. */
-	if (!o->force && wc_live_xdp_features(o->ifname, &feat) == 0 &&
+	if (!o->force && !o->frames_only && wc_live_xdp_features(o->ifname, &feat) == 0 &&
 	    !(feat & XDP_ACT_NDO_XMIT)) {
 		say(why, "%s cannot transmit XDP frames now (a veth needs an XDP program on its peer)",
 		    o->ifname);
@@ -742,10 +744,13 @@ int wc_live_send(struct wc_live *l, const struct wc_send_opts *o, struct wc_send
 	cpu_set_t allowed;
 	int cpus[LG_MAX_SLOTS], ncpu = 0, err = 0;
 	unsigned started = 0;
-	uint32_t drop0 = dev_tx_dropped(l->ifname);
+	uint32_t drop0;
 
-	if (!rs)
-		return -ENOMEM;
+	if (l->frames_only || !rs) {
+		free(rs);
+		return l->frames_only ? -EOPNOTSUPP : -ENOMEM;
+	}
+	drop0 = dev_tx_dropped(l->ifname);
 	if (!l->no_pin && sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
 		for (int c = 0; c < CPU_SETSIZE && ncpu < LG_MAX_SLOTS; c++)
 			if (CPU_ISSET(c, &allowed))

@@ -1016,8 +1016,10 @@ int wc_sr(struct wc_set *s, const struct wc_sr_opts *uo, struct wc_sr_stats *out
 			goto out;
 		}
 	}
-	snprintf(out->how, sizeof(out->how), "%s%s", how_text(&r.lay, steer_flags(&r) & WC_SF_MAP),
-		 r.fast ? "" : " (full builds)");
+	snprintf(out->how, sizeof(out->how), "%s%s%s", how_text(&r.lay, steer_flags(&r) & WC_SF_MAP),
+		 r.fast ? "" : " (full builds)",
+		 o.pass_replies || wc_steer_stamps(r.steer) ? ""
+							    : "; receive times ours (kernel refuses XDP metadata)");
 	snprintf(out->engine, sizeof(out->engine), "%s", wc_port_engine(r.ports[0]));
 
 	err = -pthread_create(&th, NULL, rx_main, &r);

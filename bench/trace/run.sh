@@ -88,7 +88,9 @@ for r in $(seq "$RUNS"); do
 	for t in $TOOLS; do
 		echo "== run $r: $t" >&2
 		s=$(date +%s.%N)
-		"run_$t" "$tmp/$t.$r.out" || echo "bench/trace: $t exited $?" >&2
+		# a run that failed counts as nothing found (and says why), not as the end of the bench
+		"run_$t" "$tmp/$t.$r.out" || echo "bench/trace: $t exited $?: $(tail -1 "$tmp/$t.$r.out.err" 2>/dev/null)" >&2
+		[ -f "$tmp/$t.$r.out" ] || : >"$tmp/$t.$r.out"
 		e=$(date +%s.%N)
 		echo "$t $(echo "$e - $s" | bc)" >>"$tmp/times"
 		fmt=FMT_$t

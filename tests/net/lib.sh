@@ -25,3 +25,8 @@ wc_net_cleanup() {
 	"$ROOT"/scripts/netns.sh -n "$NAME" down
 	rm -rf "$TMP"
 }
+
+# Whether this kernel refuses root what other builds of it allow (live-frames, xdp-meta): asked
+# by tests/net/kernel_refuses.py with raw bpf(2) calls, not by wirecraft, whose behaviour the
+# answer says what to expect of. True only on a definite refusal.
+kernel_refuses() { /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/kernel_refuses.py" "$1"; }

@@ -42,6 +42,10 @@ struct wc_live_opts {
 	/* Send even when the device says it cannot transmit XDP frames now (a veth whose peer
 	 * has no XDP program drops them all). Default: wc_live_open() refuses. */
 	bool force;
+	/* Load the program for wc_live_frame() alone: the kernel's live mode and the device are
+	 * not asked about, and wc_live_send() refuses (-EOPNOTSUPP). For checking the frames
+	 * the program makes on a kernel that refuses live frames (some builds do, to root). */
+	bool frames_only;
 };
 
 /* Load the program for template t (which must outlive l) and check that this kernel and
@@ -50,7 +54,8 @@ struct wc_live_opts {
  *   -EOPNOTSUPP  the kernel has no live frames, or the set has no template plan, or the
  *                device cannot transmit XDP frames (see `force`);
  *   -E2BIG       the plan exceeds the program's limits (bpf/livegen.h);
- *   -ENODEV      no such interface; -EPERM: needs CAP_BPF + CAP_NET_ADMIN (root). */
+ *   -ENODEV      no such interface; -EPERM: needs CAP_BPF + CAP_NET_ADMIN (root), or, with
+ *                them held, this kernel refuses live frames (some builds do, even to root). */
 int wc_live_open(const struct wc_tmpl *t, const struct wc_live_opts *o, struct wc_live **out,
 		 char *why);
 
