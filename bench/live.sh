@@ -43,6 +43,9 @@ die() { echo "bench/live: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, BPF, XDP)"
 for f in "$WC" "$COUNTER"; do [ -x "$f" ] || die "$f missing: make bench-live-build"; done
 grep -q -- '|live|' <<<"$("$WC" send --help)" || die "$WC has no --engine live"
+# where live frames are refused --engine live falls back to AF_XDP: nothing to compare
+! "$PY" tests/net/kernel_refuses.py live-frames ||
+	die "this kernel ($(uname -r)) refuses XDP live frames even to root: nothing to measure"
 [ "$CPU" -lt "$(nproc)" ] || die "CPU $CPU: this machine has $(nproc)"
 
 tmp=$(mktemp -d)

@@ -138,8 +138,13 @@ for s in $SENDERS; do
 	case $s in
 	wc-xsk | wc-packet) todo+=("$s") ;;
 	wc-live)
-		if have_live; then todo+=("$s")
-		else notes+=("wirecraft --engine live: not in this build ($WC send --help has no 'live'); skipped"); fi ;;
+		# a kernel that refuses live frames to root: --engine live would fall back to AF_XDP
+		# and be measured under the wrong name
+		if ! have_live; then
+			notes+=("wirecraft --engine live: not in this build ($WC send --help has no 'live'); skipped")
+		elif "$PY" tests/net/kernel_refuses.py live-frames; then
+			notes+=("wirecraft --engine live: this kernel ($(uname -r)) refuses live frames even to root; skipped")
+		else todo+=("$s"); fi ;;
 	scapy)
 		if "$PY" -c 'import scapy' 2>/dev/null; then todo+=("$s")
 		else notes+=("scapy: python3-scapy not installed; skipped"); fi ;;
