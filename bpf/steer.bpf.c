@@ -8,6 +8,7 @@
  *   an answer to one of our probes   -> bpf_redirect_map() to the AF_XDP socket of its rx queue
  *                                       (the kernel never sees it: no RST for our half-open
  *                                       SYNs), with the receive time in the frame's metadata
+ *                                       (or, WC_SF_HEAD_STAMP, pushed in front of the frame)
  *   anything else                    -> XDP_PASS, untouched: the host keeps working
  *
  * An answer is recognised by the probe cookie (bpf/cookie.h: stateless, keyed per run, carried
@@ -579,6 +580,26 @@ static __always_inline void stamp(struct xdp_md *ctx)
 	m->queue = ctx->rx_queue_index;
 }
 
+/* WC_SF_HEAD_STAMP, where the kernel refuses the metadata helper: the same record pushed in
+ * front of the frame as part of its data, for userspace to take off. Returns whether it is
+ * there (no headroom: the frame goes without it). */
+static __always_inline int stamp_head(struct xdp_md *ctx)
+{
+	struct wc_steer_meta *m;
+
+	if (bpf_xdp_adjust_head(ctx, -(int)sizeof(*m)))
+		return 0;
+	m = (void *)(long)ctx->data;
+	if ((void *)(m + 1) > (void *)(long)ctx->data_end) {
+		bpf_xdp_adjust_head(ctx, (int)sizeof(*m));
+		return 0;
+	}
+	m->ts_ns = bpf_ktime_get_ns();
+	m->magic = WC_STEER_META_MAGIC;
+	m->queue = ctx->rx_queue_index;
+	return 1;
+}
+
 SEC("xdp")
 int wc_steer(struct xdp_md *ctx)
 {
@@ -611,12 +632,19 @@ int wc_steer(struct xdp_md *ctx)
 			count(v);
 			return XDP_PASS;
 		}
-		if (!(cfg_flags & WC_SF_NO_META))
+		int pushed = 0;
+
+		if (cfg_flags & WC_SF_HEAD_STAMP)
+			pushed = stamp_head(ctx);
+		else
 			stamp(ctx);
 		if (bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
 			count(v);
 			return XDP_REDIRECT;
 		}
+		/* passed after all: the stack must get the frame as it came */
+		if (pushed)
+			bpf_xdp_adjust_head(ctx, (int)sizeof(struct wc_steer_meta));
 		v = WC_SC_NO_SOCKET;
 	}
 	if (v < 0 || v >= WC_SC__MAX)

@@ -100,6 +100,7 @@ struct scan {
 	bool have_ifc, dry;
 	bool copy_tx; /* AF_XDP copy mode: the kernel sends on our kick, a few dozen each */
 	struct wc_steer *steer;
+	bool head_stamps; /* wc_steer_head_stamps(steer) */
 	struct steer_load sl;
 	struct wc_port *ports[MAX_QUEUES];
 	unsigned nq;
@@ -319,13 +320,11 @@ static unsigned rx_once(struct scan *s)
 		uint64_t now = n ? wc_now_ns() : 0;
 
 		for (unsigned i = 0; i < n; i++) {
-			/* the steering program's receive time sits in front of the frame; cleared
-			 * after reading so that a frame without it never shows a stale one */
-			struct wc_steer_meta *m = (void *)(fr[i].data - sizeof(*m));
-			bool kts = m->magic == WC_STEER_META_MAGIC;
+			/* the steering program's receive time, in front of the frame */
+			uint64_t ts = now;
 
-			on_frame(s, fr[i].data, fr[i].len, kts ? m->ts_ns : now);
-			m->magic = 0;
+			wc_steer_rx_stamp(s->head_stamps, &fr[i], q, &ts);
+			on_frame(s, fr[i].data, fr[i].len, ts);
 		}
 		if (n)
 			wc_port_rx_release(s->ports[q]);
@@ -343,9 +342,6 @@ static void *rx_main(void *arg)
 {
 	struct scan *s = arg;
 	unsigned idle = 0;
-	/* without the kernel's receive time a frame is stamped when it is taken: sleep 40 us at
-	 * most, or the nap would be in its RTT */
-	unsigned idle_max = wc_steer_stamps(s->steer) ? 7 : 2;
 
 	for (;;) {
 		/* read `done` before looking: what arrived before it is still taken */
@@ -360,7 +356,7 @@ static void *rx_main(void *arg)
 		}
 		if (done)
 			break;
-		if (idle < idle_max)
+		if (idle < 7)
 			idle++;
 		nanosleep(&(struct timespec){0, 10000L << idle}, NULL); /* 20 us .. 1.28 ms */
 	}
@@ -1161,6 +1157,7 @@ static int setup(struct scan *s, char *why)
 			pthread_join(l->th, NULL);
 		l->started = false;
 		s->steer = l->st;
+		s->head_stamps = wc_steer_head_stamps(s->steer);
 		if (l->err)
 			return fail(why, l->err, "steering program (load): %s%s", strerror(-l->err),
 				    l->err == -EPERM ? " (needs root)" : "");

@@ -323,6 +323,7 @@ struct sr {
 	uint16_t sport_lo;
 	uint32_t sport_n;
 	struct wc_steer *steer;
+	bool head_stamps; /* wc_steer_head_stamps(steer) */
 	struct wc_port *ports[MAX_QUEUES];
 	unsigned nq;
 	const uint8_t *tmpl;
@@ -461,10 +462,8 @@ static int on_copy(const struct wc_steer_copy *rec, void *arg)
 	return 0;
 }
 
-/* Frames from the AF_XDP sockets; the receive time from the steering program's metadata,
- * cleared after reading so that a frame without it never shows a stale one. */
-_Static_assert(sizeof(struct wc_steer_meta) <= WC_PORT_RX_HEADROOM,
-	       "the metadata must fit in the headroom the port guarantees");
+/* Frames from the AF_XDP sockets; the receive time from the steering program
+ * (wc_steer_rx_stamp). */
 static unsigned rx_xsk(struct sr *r)
 {
 	struct wc_rx_frame fr[BATCH];
@@ -479,11 +478,10 @@ static unsigned rx_xsk(struct sr *r)
 			index_new(r);
 
 		for (unsigned i = 0; i < n; i++) {
-			struct wc_steer_meta *m = (void *)(fr[i].data - sizeof(*m));
-			bool kts = m->magic == WC_STEER_META_MAGIC;
+			uint64_t ts = now;
+			bool kts = wc_steer_rx_stamp(r->head_stamps, &fr[i], q, &ts);
 
-			on_frame(r, fr[i].data, fr[i].len, kts ? m->ts_ns : now, kts);
-			m->magic = 0;
+			on_frame(r, fr[i].data, fr[i].len, ts, kts);
 		}
 		if (n)
 			wc_port_rx_release(r->ports[q]);
@@ -501,9 +499,6 @@ static void *rx_main(void *arg)
 {
 	struct sr *r = arg;
 	unsigned idle = 0;
-	/* without the kernel's receive time a frame is stamped when it is taken: sleep 40 us at
-	 * most, or the nap would be in its RTT */
-	unsigned idle_max = wc_steer_stamps(r->steer) ? 5 : 2;
 
 	for (;;) {
 		/* read `done` before looking: frames that came before it are still taken */
@@ -520,7 +515,7 @@ static void *rx_main(void *arg)
 			if (got) {
 				idle = 0;
 			} else if (!done) {
-				if (idle < idle_max)
+				if (idle < 5)
 					idle++;
 				nanosleep(&(struct timespec){0, 10000L << idle}, NULL);
 			}
@@ -916,6 +911,7 @@ static int setup(struct sr *r, struct wc_set *s, char *why)
 	err = wc_steer_open(&r->steer, &so);
 	if (err)
 		return fail(why, err, "%s", "steering program (load)");
+	r->head_stamps = wc_steer_head_stamps(r->steer);
 	err = wc_steer_attach(r->steer, ifc.ifindex);
 	if (err) {
 		/* the sharing cases (another program, a libxdp dispatcher) need more than strerror */
@@ -1016,10 +1012,8 @@ int wc_sr(struct wc_set *s, const struct wc_sr_opts *uo, struct wc_sr_stats *out
 			goto out;
 		}
 	}
-	snprintf(out->how, sizeof(out->how), "%s%s%s", how_text(&r.lay, steer_flags(&r) & WC_SF_MAP),
-		 r.fast ? "" : " (full builds)",
-		 o.pass_replies || wc_steer_stamps(r.steer) ? ""
-							    : "; receive times ours (kernel refuses XDP metadata)");
+	snprintf(out->how, sizeof(out->how), "%s%s", how_text(&r.lay, steer_flags(&r) & WC_SF_MAP),
+		 r.fast ? "" : " (full builds)");
 	snprintf(out->engine, sizeof(out->engine), "%s", wc_port_engine(r.ports[0]));
 
 	err = -pthread_create(&th, NULL, rx_main, &r);

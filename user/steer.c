@@ -11,6 +11,7 @@
  */
 #include "bpf_counters.h"
 #include "bpf_features.h"
+#include "wirecraft/port.h"
 #include "wirecraft/steer.h"
 #include "xdp_attach.h"
 
@@ -30,7 +31,7 @@ struct wc_steer {
 	struct steer_bpf *skel;
 	struct wc_xdp_att att;
 	enum wc_xdp_mode mode;
-	unsigned flags; /* as loaded: wc_steer_open may add WC_SF_NO_META */
+	unsigned flags; /* as loaded: wc_steer_open may add WC_SF_HEAD_STAMP */
 	struct ring_buffer *rb;
 	int (*copy_fn)(const struct wc_steer_copy *rec, void *arg);
 	void *copy_arg;
@@ -98,10 +99,10 @@ int wc_steer_open(struct wc_steer **out, const struct wc_steer_opts *uo)
 		err = -errno;
 		goto fail;
 	}
-	/* where the kernel refuses the metadata helper, the frames go without the receive time
-	 * (the readers stamp them) rather than the program not loading */
+	/* where the kernel refuses the metadata helper, the receive time goes in front of the
+	 * frame itself */
 	if (!(o.flags & WC_SF_COPY) && !wc_bpf_xdp_meta_allowed())
-		o.flags |= WC_SF_NO_META;
+		o.flags |= WC_SF_HEAD_STAMP;
 	s->flags = o.flags;
 	ro = s->skel->rodata;
 	ro->cfg_flags = o.flags;
@@ -185,9 +186,39 @@ int wc_steer_attach(struct wc_steer *s, int ifindex)
 	return wc_xdp_att_attach(&s->att, &rq, ifindex);
 }
 
-bool wc_steer_stamps(const struct wc_steer *s)
+bool wc_steer_head_stamps(const struct wc_steer *s)
 {
-	return s && !(s->flags & (WC_SF_NO_META | WC_SF_COPY));
+	return s && (s->flags & WC_SF_HEAD_STAMP);
+}
+
+_Static_assert(sizeof(struct wc_steer_meta) <= WC_PORT_RX_HEADROOM,
+	       "the metadata must fit in the headroom the port guarantees");
+
+bool wc_steer_rx_stamp(bool head_stamps, struct wc_rx_frame *f, unsigned queue, uint64_t *ts_ns)
+{
+	struct wc_steer_meta *m;
+
+	if (!head_stamps) {
+		/* the metadata area, just before the frame (WC_PORT_RX_HEADROOM holds it) */
+		m = (void *)(f->data - sizeof(*m));
+		if (m->magic != WC_STEER_META_MAGIC)
+			return false;
+		m->magic = 0;
+		*ts_ns = m->ts_ns;
+		return true;
+	}
+	/* In front of the frame (the program pushes it for every frame it redirects, unless the
+	 * headroom is gone). To be taken for one, a frame without it would need a source MAC
+	 * ending in the magic's bytes and its EtherType and next two bytes reading as this
+	 * queue's number, which no IPv4, IPv6 or VLAN-tagged frame's do. */
+	m = (void *)f->data;
+	if (f->len < sizeof(*m) || m->magic != WC_STEER_META_MAGIC || m->queue != queue)
+		return false;
+	*ts_ns = m->ts_ns;
+	m->magic = 0;
+	f->data += sizeof(*m);
+	f->len -= (uint32_t)sizeof(*m);
+	return true;
 }
 
 bool wc_steer_shared(const struct wc_steer *s)

@@ -416,9 +416,10 @@ static struct steer_cfg steer_cfgs[] = {
 	},
 	{
 		/* as the library loads it where the kernel refuses bpf_xdp_adjust_meta (steer.c):
-		 * redirected frames go without the receive time */
-		.name = "no-meta",
-		.flags = WC_SF_TCP_SEQ | WC_SF_UDP | WC_SF_ICMP | WC_SF_ICMP6 | WC_SF_MAP | WC_SF_NO_META,
+		 * the receive time pushed in front of the frame, taken off again when it is
+		 * passed after all */
+		.name = "head-stamp",
+		.flags = WC_SF_TCP_SEQ | WC_SF_UDP | WC_SF_ICMP | WC_SF_ICMP6 | WC_SF_MAP | WC_SF_HEAD_STAMP,
 		.key = {0x5555aaaa5555aaaaULL, 0x1234},
 		.sport_lo = 33000, .sport_n = 7, .tcp_extra = 16,
 	},
@@ -469,16 +470,16 @@ static int steer_open(struct run *r, size_t i, char *why, size_t whylen)
 	if (!(c->flags & WC_SF_MAP))
 		c->nexpect = 0;
 	/* the program as wc_steer_open loads it: where this kernel refuses the metadata helper,
-	 * without the stamp (said once; the "no-meta" configuration runs that way everywhere) */
-	if (!(c->flags & (WC_SF_COPY | WC_SF_NO_META)) && !wc_bpf_xdp_meta_allowed()) {
+	 * with head stamps (said once; the "head-stamp" configuration runs that way everywhere) */
+	if (!(c->flags & (WC_SF_COPY | WC_SF_HEAD_STAMP)) && !wc_bpf_xdp_meta_allowed()) {
 		static bool said;
 
 		if (!said)
 			printf("steer: this kernel refuses bpf_xdp_adjust_meta to XDP programs: "
-			       "configurations that stamp frames run with WC_SF_NO_META, as the "
+			       "configurations that stamp frames run with WC_SF_HEAD_STAMP, as the "
 			       "library loads them\n");
 		said = true;
-		c->flags |= WC_SF_NO_META;
+		c->flags |= WC_SF_HEAD_STAMP;
 	}
 	s = steer_bpf__open();
 	if (!s) {
@@ -552,13 +553,13 @@ static const char *steer_check(struct run *r, const uint8_t *f, size_t n, const 
 	size_t want = n < r->max_linear ? n : r->max_linear;
 
 	/* Receive time and queue go in front of a frame the program means to redirect; with no
-	 * socket to take it, it is passed with them (the stack ignores metadata). Nowhere else. */
+	 * socket to take it, it is passed with them (the stack ignores metadata), or, pushed
+	 * into the frame itself (head stamps), taken off again. Nowhere else. */
 	if (e->xdp == XDP_PASS) {
 		size_t meta = xn - n;
 		const struct wc_steer_meta *m = (const void *)x;
-
 		bool stamped = e->counter == WC_SC_NO_SOCKET &&
-			       !(steer_cfgs[r->cfg].flags & WC_SF_NO_META);
+			       !(steer_cfgs[r->cfg].flags & WC_SF_HEAD_STAMP);
 
 		if (stamped ? meta != sizeof(*m) || m->magic != WC_STEER_META_MAGIC ||
 				      m->queue != 0 || !m->ts_ns

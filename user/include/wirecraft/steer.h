@@ -44,10 +44,11 @@ enum wc_steer_counter {
  * family's parser (the IPv6 one is two thirds of the program's verification time). */
 #define WC_SF_NO_IP4  (1u << 7)
 #define WC_SF_NO_IP6  (1u << 8)
-/* No receive time in front of redirected frames (struct wc_steer_meta): the reader stamps them
- * when it takes them. wc_steer_open sets it by itself where the kernel refuses the helper that
- * makes room for it (bpf_xdp_adjust_meta: some builds refuse it to XDP programs). */
-#define WC_SF_NO_META (1u << 9)
+/* The receive time (struct wc_steer_meta) goes in front of a redirected frame as part of its
+ * data (bpf_xdp_adjust_head) rather than in the metadata area: for kernels that refuse XDP
+ * programs bpf_xdp_adjust_meta (some builds do). wc_steer_open sets it by itself there;
+ * wc_steer_rx_stamp takes the record off again. */
+#define WC_SF_HEAD_STAMP (1u << 9)
 #define WC_SF__ALL    ((1u << 10) - 1)
 
 /* What the program writes in the metadata area in front of each frame it redirects (AF_XDP
@@ -76,6 +77,8 @@ struct wc_steer_copy {
 
 #include "xdp.h"
 
+struct wc_rx_frame; /* wirecraft/port.h */
+
 struct wc_steer;
 struct wc_steer_key; /* bpf/cookie.h */
 
@@ -103,9 +106,15 @@ int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigne
 int wc_steer_attach(struct wc_steer *s, int ifindex);
 /* True when attached as a component of the interface's libxdp dispatcher (wirecraft/xdp.h). */
 bool wc_steer_shared(const struct wc_steer *s);
-/* Whether the frames it redirects carry the kernel's receive time (struct wc_steer_meta): not
- * with WC_SF_COPY, nor with WC_SF_NO_META, which wc_steer_open sets where the kernel refuses. */
-bool wc_steer_stamps(const struct wc_steer *s);
+/* Whether the metadata area carries the receive time, or (where the kernel refuses the
+ * metadata helper) the front of the frame: WC_SF_HEAD_STAMP as loaded. */
+bool wc_steer_head_stamps(const struct wc_steer *s);
+/* A frame taken from the AF_XDP socket of `queue`: its receive time into *ts_ns (true), from
+ * the metadata area or, with head stamps, from the front of the frame, which is then taken
+ * off (f->data and f->len move past it). False when the frame has none (the program could
+ * not make room): the reader stamps it. The record is cleared, so a frame without one never
+ * shows a stale one. */
+bool wc_steer_rx_stamp(bool head_stamps, struct wc_rx_frame *f, unsigned queue, uint64_t *ts_ns);
 /* WC_SF_COPY: the ring buffer's fd (for epoll), and a drain: calls fn for every record. */
 int wc_steer_copy_fd(const struct wc_steer *s);
 int wc_steer_copy_poll(struct wc_steer *s, int timeout_ms,
