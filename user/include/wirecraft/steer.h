@@ -106,8 +106,8 @@ int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigne
 int wc_steer_attach(struct wc_steer *s, int ifindex);
 /* True when attached as a component of the interface's libxdp dispatcher (wirecraft/xdp.h). */
 bool wc_steer_shared(const struct wc_steer *s);
-/* Whether the metadata area carries the receive time, or (where the kernel refuses the
- * metadata helper) the front of the frame: WC_SF_HEAD_STAMP as loaded. */
+/* True when the receive time sits in front of the frame's data (WC_SF_HEAD_STAMP, as loaded:
+ * the kernel refuses the metadata helper), false when it is in the metadata area. */
 bool wc_steer_head_stamps(const struct wc_steer *s);
 /* A frame taken from the AF_XDP socket of `queue`: its receive time into *ts_ns (true), from
  * the metadata area or, with head stamps, from the front of the frame, which is then taken
