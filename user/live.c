@@ -738,7 +738,7 @@ static void totals(const struct wc_live *l, struct runner *rs, unsigned n, uint6
 int wc_live_send(struct wc_live *l, const struct wc_send_opts *o, struct wc_send_stats *st)
 {
 	struct wc_send_stats tot = {0};
-	struct runner *rs = calloc(l->threads, sizeof(*rs));
+	struct runner *rs;
 	uint64_t t0 = wc_now_ns(), next;
 	double pps = o->rate_pps;
 	cpu_set_t allowed;
@@ -746,10 +746,11 @@ int wc_live_send(struct wc_live *l, const struct wc_send_opts *o, struct wc_send
 	unsigned started = 0;
 	uint32_t drop0;
 
-	if (l->frames_only || !rs) {
-		free(rs);
-		return l->frames_only ? -EOPNOTSUPP : -ENOMEM;
-	}
+	if (l->frames_only)
+		return -EOPNOTSUPP;
+	rs = calloc(l->threads, sizeof(*rs));
+	if (!rs)
+		return -ENOMEM;
 	drop0 = dev_tx_dropped(l->ifname);
 	if (!l->no_pin && sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
 		for (int c = 0; c < CPU_SETSIZE && ncpu < LG_MAX_SLOTS; c++)

@@ -100,7 +100,6 @@ struct scan {
 	bool have_ifc, dry;
 	bool copy_tx; /* AF_XDP copy mode: the kernel sends on our kick, a few dozen each */
 	struct wc_steer *steer;
-	bool head_stamps; /* wc_steer_head_stamps(steer) */
 	struct steer_load sl;
 	struct wc_port *ports[MAX_QUEUES];
 	unsigned nq;
@@ -323,7 +322,7 @@ static unsigned rx_once(struct scan *s)
 			/* the steering program's receive time, in front of the frame */
 			uint64_t ts = now;
 
-			wc_steer_rx_stamp(s->head_stamps, &fr[i], q, &ts);
+			wc_steer_rx_stamp(s->steer, &fr[i], q, &ts);
 			on_frame(s, fr[i].data, fr[i].len, ts);
 		}
 		if (n)
@@ -1157,7 +1156,6 @@ static int setup(struct scan *s, char *why)
 			pthread_join(l->th, NULL);
 		l->started = false;
 		s->steer = l->st;
-		s->head_stamps = wc_steer_head_stamps(s->steer);
 		if (l->err)
 			return fail(why, l->err, "steering program (load): %s%s", strerror(-l->err),
 				    l->err == -EPERM ? " (needs root)" : "");

@@ -323,7 +323,6 @@ struct sr {
 	uint16_t sport_lo;
 	uint32_t sport_n;
 	struct wc_steer *steer;
-	bool head_stamps; /* wc_steer_head_stamps(steer) */
 	struct wc_port *ports[MAX_QUEUES];
 	unsigned nq;
 	const uint8_t *tmpl;
@@ -479,7 +478,7 @@ static unsigned rx_xsk(struct sr *r)
 
 		for (unsigned i = 0; i < n; i++) {
 			uint64_t ts = now;
-			bool kts = wc_steer_rx_stamp(r->head_stamps, &fr[i], q, &ts);
+			bool kts = wc_steer_rx_stamp(r->steer, &fr[i], q, &ts);
 
 			on_frame(r, fr[i].data, fr[i].len, ts, kts);
 		}
@@ -911,7 +910,6 @@ static int setup(struct sr *r, struct wc_set *s, char *why)
 	err = wc_steer_open(&r->steer, &so);
 	if (err)
 		return fail(why, err, "%s", "steering program (load)");
-	r->head_stamps = wc_steer_head_stamps(r->steer);
 	err = wc_steer_attach(r->steer, ifc.ifindex);
 	if (err) {
 		/* the sharing cases (another program, a libxdp dispatcher) need more than strerror */

@@ -186,19 +186,15 @@ int wc_steer_attach(struct wc_steer *s, int ifindex)
 	return wc_xdp_att_attach(&s->att, &rq, ifindex);
 }
 
-bool wc_steer_head_stamps(const struct wc_steer *s)
-{
-	return s && (s->flags & WC_SF_HEAD_STAMP);
-}
-
 _Static_assert(sizeof(struct wc_steer_meta) <= WC_PORT_RX_HEADROOM,
 	       "the metadata must fit in the headroom the port guarantees");
 
-bool wc_steer_rx_stamp(bool head_stamps, struct wc_rx_frame *f, unsigned queue, uint64_t *ts_ns)
+bool wc_steer_rx_stamp(const struct wc_steer *s, struct wc_rx_frame *f, unsigned queue,
+		       uint64_t *ts_ns)
 {
 	struct wc_steer_meta *m;
 
-	if (!head_stamps) {
+	if (!(s->flags & WC_SF_HEAD_STAMP)) {
 		/* the metadata area, just before the frame (WC_PORT_RX_HEADROOM holds it) */
 		m = (void *)(f->data - sizeof(*m));
 		if (m->magic != WC_STEER_META_MAGIC)

@@ -106,15 +106,13 @@ int wc_steer_expect(struct wc_steer *s, const struct wc_steer_key *keys, unsigne
 int wc_steer_attach(struct wc_steer *s, int ifindex);
 /* True when attached as a component of the interface's libxdp dispatcher (wirecraft/xdp.h). */
 bool wc_steer_shared(const struct wc_steer *s);
-/* True when the receive time sits in front of the frame's data (WC_SF_HEAD_STAMP, as loaded:
- * the kernel refuses the metadata helper), false when it is in the metadata area. */
-bool wc_steer_head_stamps(const struct wc_steer *s);
 /* A frame taken from the AF_XDP socket of `queue`: its receive time into *ts_ns (true), from
- * the metadata area or, with head stamps, from the front of the frame, which is then taken
- * off (f->data and f->len move past it). False when the frame has none (the program could
+ * the metadata area or, where s was loaded with WC_SF_HEAD_STAMP, from the front of the
+ * frame, which is then taken off (f->data and f->len move past it). False when the frame has none (the program could
  * not make room): the reader stamps it. The record is cleared, so a frame without one never
  * shows a stale one. */
-bool wc_steer_rx_stamp(bool head_stamps, struct wc_rx_frame *f, unsigned queue, uint64_t *ts_ns);
+bool wc_steer_rx_stamp(const struct wc_steer *s, struct wc_rx_frame *f, unsigned queue,
+		       uint64_t *ts_ns);
 /* WC_SF_COPY: the ring buffer's fd (for epoll), and a drain: calls fn for every record. */
 int wc_steer_copy_fd(const struct wc_steer *s);
 int wc_steer_copy_poll(struct wc_steer *s, int timeout_ms,
